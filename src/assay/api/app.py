@@ -1,0 +1,61 @@
+"""The FastAPI application factory: ``create_app(settings)`` wires routes, errors and storage."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from assay import __version__
+from assay.api.body_limit import BodyLimitMiddleware
+from assay.api.errors import install_error_handlers
+from assay.api.routes import ROUTERS
+from assay.config import Settings
+from assay.services.webhooks import start_dispatcher
+from assay.store import make_engine, make_session_factory
+
+API_DESCRIPTION = """
+Assay's REST API for human judgment: create projects from declarative templates, submit tasks in
+bulk (idempotent by `unique_id`), let workers lease and answer them, and receive results by
+webhook or export.
+
+Every `/v1` route needs `Authorization: Bearer <key>`; a key's role limits what it can touch and
+every query is scoped to the key's organisation. Errors are JSON
+`{"error": {"code", "message", "details"}}` with a 4xx status.
+"""
+
+
+def create_app(settings: Settings, *, background: bool = False) -> FastAPI:
+    """Build the app; the database must already be migrated (``assay serve`` does it).
+
+    With ``background`` the app also runs the webhook dispatcher while it serves (``assay serve``
+    does; tests drive the dispatcher themselves).
+    """
+    engine = make_engine(settings.resolved_database_url())
+    session_factory = make_session_factory(engine)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        dispatcher = start_dispatcher(settings, session_factory) if background else None
+        try:
+            yield
+        finally:
+            if dispatcher is not None:
+                dispatcher.stop()
+            engine.dispose()
+
+    app = FastAPI(
+        title="Assay",
+        version=__version__,
+        description=API_DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = session_factory
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
+    return app

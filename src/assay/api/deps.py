@@ -1,0 +1,56 @@
+"""Typed request dependencies: the settings, a database session, and the calling actor."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from assay.config import Settings
+from assay.errors import Unauthenticated
+from assay.services.actor import Actor
+from assay.services.keys import authenticate
+from assay.store import Session, SessionFactory
+
+_bearer = HTTPBearer(auto_error=False, description="An Assay API key: `assay keys create`.")
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the app was created with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session_factory(request: Request) -> SessionFactory:
+    """The app's session factory (for streaming responses that outlive the request scope)."""
+    factory: SessionFactory = request.app.state.session_factory
+    return factory
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request; services commit, anything uncommitted is rolled back."""
+    with request.app.state.session_factory() as session:
+        yield session
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_session)]
+SessionFactoryDep = Annotated[SessionFactory, Depends(get_session_factory)]
+
+
+def get_actor(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Actor:
+    """The authenticated caller; every /v1 route depends on this."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthenticated()
+    actor = authenticate(session, credentials.credentials)
+    # Authentication only reads; end its implicit transaction so the handler starts clean.
+    session.rollback()
+    return actor
+
+
+ActorDep = Annotated[Actor, Depends(get_actor)]

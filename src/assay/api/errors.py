@@ -1,0 +1,77 @@
+"""The one place where Assay errors and request-validation failures become HTTP responses."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from assay import errors
+
+log = logging.getLogger(__name__)
+
+STATUS_BY_ERROR: dict[type[errors.AssayError], int] = {
+    errors.InvalidInput: 422,
+    errors.NotFound: 404,
+    errors.Conflict: 409,
+    errors.Unauthenticated: 401,
+    errors.PermissionDenied: 403,
+    errors.PayloadTooLarge: 413,
+    errors.NoTaskAvailable: 404,
+    errors.LeaseExpired: 409,
+    errors.UpstreamError: 502,
+}
+
+
+def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    """The JSON shape of every error answer."""
+    return {"error": {"code": code, "message": message, "details": details}}
+
+
+def _status_for(exc: errors.AssayError) -> int:
+    for cls in type(exc).__mro__:
+        if cls in STATUS_BY_ERROR:
+            return STATUS_BY_ERROR[cls]
+    return 400
+
+
+def _readable_validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
+    details = []
+    for item in exc.errors():
+        loc = [str(part) for part in item.get("loc", ())]
+        details.append({"loc": loc, "msg": item.get("msg", ""), "type": item.get("type", "")})
+    return details
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Map every error to ``{"error": {"code", "message", "details"}}``."""
+
+    @app.exception_handler(errors.AssayError)
+    async def _assay_error(_request: Request, exc: errors.AssayError) -> JSONResponse:
+        return JSONResponse(error_body(exc.code, exc.message, exc.details), _status_for(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        details = _readable_validation_details(exc)
+        first = details[0] if details else {"loc": [], "msg": "invalid request"}
+        where = ".".join(p for p in first["loc"] if p not in ("body",)) or "request"
+        message = f"Invalid request: {where}: {first['msg']}"
+        return JSONResponse(error_body("invalid_input", message, details), 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return JSONResponse(
+            error_body(code, str(exc.detail)), exc.status_code, headers=exc.headers
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return JSONResponse(
+            error_body("internal_error", "Something went wrong on our side; it was logged."), 500
+        )

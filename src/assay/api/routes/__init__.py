@@ -1,0 +1,16 @@
+"""Every router of the REST API, in the order they appear in the OpenAPI document."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from assay.api.routes import audit, health, keys, projects, tasks, work
+
+ROUTERS: list[APIRouter] = [
+    health.router,
+    projects.router,
+    tasks.router,
+    work.router,
+    keys.router,
+    audit.router,
+]

@@ -1,0 +1,1 @@
+"""Response models of the REST API (``...Public``); request models live in ``assay.domain``."""

@@ -1,0 +1,1 @@
+"""Plain types of Assay: task templates, question specs, statuses. No I/O."""

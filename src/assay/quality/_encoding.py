@@ -1,0 +1,216 @@
+"""Encode annotation rows to integer codes once, and check integer-coded input.
+
+Every algorithm works on integer codes (``task_idx``, ``worker_idx``, ``label_idx``) and the
+sizes ``n_tasks``, ``n_workers``, ``n_classes``. The frame front turns a pandas DataFrame with
+Crowd-Kit's columns into those codes here, and remembers the original ids for decoding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+
+from assay.quality.errors import QualityInputError
+
+IntArray = NDArray[np.intp]
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class LabelCodes:
+    """Integer-coded categorical annotations: one row per (task, worker, label).
+
+    Attributes:
+        task_idx: Task code of each row, in ``[0, n_tasks)``.
+        worker_idx: Worker code of each row, in ``[0, n_workers)``.
+        label_idx: Label code of each row, in ``[0, n_classes)``.
+        n_tasks: Number of tasks (tasks without rows are allowed).
+        n_workers: Number of workers.
+        n_classes: Number of classes (classes nobody used are allowed).
+    """
+
+    task_idx: IntArray
+    worker_idx: IntArray
+    label_idx: IntArray
+    n_tasks: int
+    n_workers: int
+    n_classes: int
+
+    @property
+    def n_rows(self) -> int:
+        """Number of annotation rows."""
+        return int(self.task_idx.shape[0])
+
+
+def as_codes(values: ArrayLike, name: str, size: int | None) -> tuple[IntArray, int]:
+    """Check one integer code array and return it (as ``intp``) with its size.
+
+    Args:
+        values: 1-D array of non-negative integers.
+        name: The argument's name, for error messages.
+        size: The number of distinct codes; ``max + 1`` when None.
+
+    Returns:
+        The codes as an ``intp`` array and the size.
+
+    Raises:
+        QualityInputError: If the codes are not 1-D integers in ``[0, size)``.
+    """
+    array = np.asarray(values)
+    if array.ndim != 1:
+        raise QualityInputError(f"{name} must be one-dimensional", {"shape": array.shape})
+    if array.size and not np.issubdtype(array.dtype, np.integer):
+        raise QualityInputError(f"{name} must hold integer codes", {"dtype": str(array.dtype)})
+    codes = array.astype(np.intp, copy=False)
+    if codes.size and int(codes.min()) < 0:
+        raise QualityInputError(f"{name} has negative codes")
+    top = int(codes.max()) + 1 if codes.size else 0
+    if size is None:
+        size = top
+    elif top > size:
+        raise QualityInputError(f"{name} has codes >= {size}", {"max": top - 1})
+    return codes, int(size)
+
+
+def check_codes(
+    task_idx: ArrayLike,
+    worker_idx: ArrayLike,
+    label_idx: ArrayLike,
+    n_tasks: int | None = None,
+    n_workers: int | None = None,
+    n_classes: int | None = None,
+) -> LabelCodes:
+    """Validate integer-coded annotations and bundle them.
+
+    Raises:
+        QualityInputError: On empty input, unequal lengths or codes out of range.
+    """
+    tasks, n_t = as_codes(task_idx, "task_idx", n_tasks)
+    workers, n_w = as_codes(worker_idx, "worker_idx", n_workers)
+    labels, n_c = as_codes(label_idx, "label_idx", n_classes)
+    if not (tasks.shape == workers.shape == labels.shape):
+        raise QualityInputError(
+            "task_idx, worker_idx and label_idx must have the same length",
+            {"lengths": [tasks.size, workers.size, labels.size]},
+        )
+    if tasks.size == 0:
+        raise QualityInputError("no labels to aggregate: the input is empty")
+    return LabelCodes(tasks, workers, labels, n_t, n_w, n_c)
+
+
+@dataclass(frozen=True)
+class EncodedLabels:
+    """Categorical annotations from a DataFrame, coded once, with the original ids.
+
+    Attributes:
+        codes: The integer codes.
+        tasks: Original task ids, indexed by task code (first-appearance order).
+        workers: Original worker ids, indexed by worker code.
+        classes: Original labels, indexed by class code (sorted when sortable).
+        n_duplicates: Number of repeated (task, worker) rows dropped (the last one is kept).
+    """
+
+    codes: LabelCodes
+    tasks: NDArray[Any]
+    workers: NDArray[Any]
+    classes: NDArray[Any]
+    n_duplicates: int
+
+
+def require_columns(frame: pd.DataFrame, columns: Sequence[str]) -> None:
+    """Raise a clear error when the frame lacks columns or rows.
+
+    Raises:
+        QualityInputError: If a column is missing or the frame is empty.
+    """
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise QualityInputError(
+            f"missing column(s) {', '.join(missing)}; expected {', '.join(columns)}",
+            {"missing": missing, "columns": [str(c) for c in frame.columns]},
+        )
+    if len(frame) == 0:
+        raise QualityInputError("no labels to aggregate: the input is empty")
+
+
+def keep_last(frame: pd.DataFrame, keys: Sequence[str]) -> tuple[pd.DataFrame, int]:
+    """Drop repeated rows with the same ``keys``, keeping the last one.
+
+    Returns:
+        The deduplicated frame and the number of rows dropped.
+    """
+    repeated = frame.duplicated(subset=list(keys), keep="last").to_numpy()
+    dropped = int(repeated.sum())
+    if dropped:
+        frame = frame.loc[~repeated]
+    return frame, dropped
+
+
+def factorize(values: pd.Series | NDArray[Any], *, sort: bool) -> tuple[IntArray, NDArray[Any]]:
+    """Code values once (``pd.factorize``), sorting the uniques when asked and possible."""
+    try:
+        codes, uniques = pd.factorize(values, sort=sort)
+    except TypeError:  # mixed, unorderable labels: keep first-appearance order
+        codes, uniques = pd.factorize(values, sort=False)
+    return codes.astype(np.intp, copy=False), np.asarray(uniques, dtype=object)
+
+
+def code_with_classes(values: pd.Series, classes: Sequence[Any]) -> tuple[IntArray, NDArray[Any]]:
+    """Code labels against a given class list (which may hold classes nobody used).
+
+    Raises:
+        QualityInputError: If a label is not in ``classes`` or ``classes`` repeats a value.
+    """
+    class_array = np.asarray(list(classes), dtype=object)
+    index = pd.Index(class_array)
+    if not index.is_unique:
+        raise QualityInputError("classes must not repeat")
+    codes = index.get_indexer(values)
+    if (codes < 0).any():
+        unknown = sorted({str(v) for v in np.asarray(values)[codes < 0]})[:10]
+        raise QualityInputError("labels not in the given classes", {"unknown": unknown})
+    return codes.astype(np.intp), class_array
+
+
+def encode_labels(
+    frame: pd.DataFrame,
+    *,
+    classes: Sequence[Any] | None = None,
+    task: str = "task",
+    worker: str = "worker",
+    label: str = "label",
+) -> EncodedLabels:
+    """Encode a ``task, worker, label`` frame; repeated (task, worker) rows keep the last.
+
+    Args:
+        frame: One row per answer, with Crowd-Kit's column names.
+        classes: The full class list, to include classes nobody used; default the labels seen.
+        task: Name of the task column.
+        worker: Name of the worker column.
+        label: Name of the label column.
+
+    Returns:
+        The codes and the original ids.
+
+    Raises:
+        QualityInputError: On missing columns, empty input or missing values.
+    """
+    require_columns(frame, [task, worker, label])
+    frame, dropped = keep_last(frame, [task, worker])
+    if frame[[task, worker, label]].isna().to_numpy().any():
+        raise QualityInputError("task, worker and label must not be missing")
+    task_idx, tasks = factorize(frame[task], sort=False)
+    worker_idx, workers = factorize(frame[worker], sort=False)
+    if classes is None:
+        label_idx, class_ids = factorize(frame[label], sort=True)
+    else:
+        label_idx, class_ids = code_with_classes(frame[label], classes)
+    codes = LabelCodes(
+        task_idx, worker_idx, label_idx, len(tasks), len(workers), len(class_ids)
+    )
+    return EncodedLabels(codes, tasks, workers, class_ids, dropped)

@@ -1,0 +1,116 @@
+"""Shared vectorised steps of the EM aggregators: vote tallies, row log-likelihoods, posteriors."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from assay.quality._encoding import FloatArray, IntArray, LabelCodes
+
+_TIE_TOLERANCE = 1e-12
+
+
+def vote_tally(codes: LabelCodes, weights: FloatArray | None = None) -> FloatArray:
+    """Weighted vote count per (task, class), shape ``(n_tasks, n_classes)``."""
+    flat = codes.task_idx * codes.n_classes + codes.label_idx
+    tally = np.bincount(flat, weights=weights, minlength=codes.n_tasks * codes.n_classes)
+    return tally.astype(np.float64, copy=False).reshape(codes.n_tasks, codes.n_classes)
+
+
+def normalise_rows(scores: FloatArray, fallback: FloatArray | None = None) -> FloatArray:
+    """Scale non-negative rows to sum to one; all-zero rows get ``fallback`` (default uniform)."""
+    totals = scores.sum(axis=1, keepdims=True)
+    empty = totals[:, 0] <= 0
+    out = np.divide(scores, totals, out=np.zeros_like(scores), where=totals > 0)
+    if empty.any():
+        n_classes = scores.shape[1]
+        out[empty] = fallback if fallback is not None else 1.0 / n_classes
+    return out
+
+
+def majority_probas(codes: LabelCodes, weights: FloatArray | None = None) -> FloatArray:
+    """Share of (weighted) votes per class for each task; the EM aggregators start here."""
+    tally = vote_tally(codes, weights)
+    overall = tally.sum(axis=0)
+    fallback = overall / overall.sum() if overall.sum() > 0 else None
+    return normalise_rows(tally, fallback)
+
+
+def row_loglik_to_tasks(
+    codes: LabelCodes, base: FloatArray, bonus: FloatArray, log_prior: FloatArray
+) -> FloatArray:
+    """Sum per-row log-likelihoods into per-task, per-class log joint probabilities.
+
+    Row ``r`` contributes ``base[r]`` to every class of its task and ``base[r] + bonus[r]`` to
+    the class it chose: the shape of every "one-coin"-like model (one-coin DS, GLAD, MACE).
+
+    Returns:
+        ``log_prior[k] + sum_r (base[r] + bonus[r] * [label_r == k])``, shape (n_tasks, n_classes).
+    """
+    n_tasks, n_classes = codes.n_tasks, codes.n_classes
+    per_task = np.bincount(codes.task_idx, weights=base, minlength=n_tasks)
+    flat = codes.task_idx * n_classes + codes.label_idx
+    chosen = np.bincount(flat, weights=bonus, minlength=n_tasks * n_classes)
+    logits = chosen.reshape(n_tasks, n_classes)
+    logits += per_task[:, None]
+    logits += log_prior[None, :]
+    return logits
+
+
+def posterior_from_logits(logits: FloatArray) -> tuple[FloatArray, float]:
+    """Softmax each row in place; also return the total log evidence ``sum_t logsumexp``."""
+    top = logits.max(axis=1, keepdims=True)
+    logits -= top
+    np.exp(logits, out=logits)
+    totals = logits.sum(axis=1, keepdims=True)
+    logits /= totals
+    evidence = float(np.log(totals).sum() + top.sum())
+    return logits, evidence
+
+
+def chosen_posterior(codes: LabelCodes, probas: FloatArray) -> FloatArray:
+    """Posterior probability, for each row, that the row's label is the true one."""
+    return probas[codes.task_idx, codes.label_idx]
+
+
+def decide(probas: FloatArray, seed: int | None) -> IntArray:
+    """Most probable class per task; exact ties are broken at random (reproducibly).
+
+    Args:
+        probas: Posterior per (task, class).
+        seed: Seed of the tie-breaking draw; the same seed gives the same labels.
+
+    Returns:
+        The chosen class code per task.
+    """
+    top = probas.max(axis=1, keepdims=True)
+    tied = probas >= top - _TIE_TOLERANCE
+    if not (tied.sum(axis=1) > 1).any():
+        return np.asarray(probas.argmax(axis=1), dtype=np.intp)
+    draw = np.random.default_rng(seed).random(probas.shape)
+    return np.asarray(np.where(tied, draw, -1.0).argmax(axis=1), dtype=np.intp)
+
+
+def class_frequency(codes: LabelCodes) -> FloatArray:
+    """How often each class was used, over all rows."""
+    counts = np.bincount(codes.label_idx, minlength=codes.n_classes)
+    return counts.astype(np.float64)
+
+
+def dirichlet_mean(counts: NDArray[np.float64], pseudo: float | FloatArray) -> FloatArray:
+    """Posterior-mean probabilities of a categorical with a symmetric or given Dirichlet prior."""
+    smoothed = counts + pseudo
+    return np.asarray(smoothed / smoothed.sum(axis=-1, keepdims=True), dtype=np.float64)
+
+
+def worker_agreement(codes: LabelCodes, labels: IntArray) -> FloatArray:
+    """Share of each worker's rows whose label equals the task's label in ``labels``."""
+    hits = (codes.label_idx == labels[codes.task_idx]).astype(np.float64)
+    agree = np.bincount(codes.worker_idx, weights=hits, minlength=codes.n_workers)
+    total = np.bincount(codes.worker_idx, minlength=codes.n_workers)
+    return np.divide(agree, total, out=np.zeros(codes.n_workers), where=total > 0)
+
+
+def converged(history: list[float], tol: float) -> bool:
+    """True when the last two objective values differ by less than ``tol``."""
+    return len(history) > 1 and abs(history[-1] - history[-2]) < tol

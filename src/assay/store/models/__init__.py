@@ -1,0 +1,26 @@
+"""SQLAlchemy tables, one module per area; importing this package registers them all."""
+
+from assay.store.models.audit import AuditEvent
+from assay.store.models.delivery import Blob, WebhookDelivery
+from assay.store.models.organisations import ApiKey, IdempotencyRecord, Organisation, Worker
+from assay.store.models.projects import Batch, GuidelineVersion, Project
+from assay.store.models.tasks import Task
+from assay.store.models.work import Assignment, Response, Result, Review
+
+__all__ = [
+    "ApiKey",
+    "Assignment",
+    "AuditEvent",
+    "Batch",
+    "Blob",
+    "GuidelineVersion",
+    "IdempotencyRecord",
+    "Organisation",
+    "Project",
+    "Response",
+    "Result",
+    "Review",
+    "Task",
+    "WebhookDelivery",
+    "Worker",
+]

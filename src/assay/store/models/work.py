@@ -1,0 +1,95 @@
+"""Assignments (leases), responses, reviews and results: the record of the work itself."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from assay.store.base import Base, JSONValue, utcnow
+
+
+class Assignment(Base):
+    """A worker's lease on a task; at most one per (task, worker), ever."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("task_id", "worker_id"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"))
+    task_id: Mapped[str] = mapped_column(ForeignKey("tasks.id"))
+    worker_id: Mapped[str] = mapped_column(ForeignKey("workers.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    leased_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    heartbeat_at: Mapped[datetime | None] = mapped_column(default=None)
+    submitted_at: Mapped[datetime | None] = mapped_column(default=None)
+    guideline_version: Mapped[int] = mapped_column(Integer, default=0)
+    model_suggestion: Mapped[dict[str, Any] | None] = mapped_column(JSONValue, default=None)
+    draft: Mapped[dict[str, Any] | None] = mapped_column(JSONValue, default=None)
+
+
+# Expired leases are found by this index, so reaping never scans.
+Index("ix_assignments_reap", Assignment.project_id, Assignment.status, Assignment.expires_at)
+
+
+class Response(Base):
+    """A submitted answer with its provenance: guideline version, suggestion shown, timing."""
+
+    __tablename__ = "responses"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), index=True)
+    task_id: Mapped[str] = mapped_column(ForeignKey("tasks.id"), index=True)
+    assignment_id: Mapped[str] = mapped_column(ForeignKey("assignments.id"), unique=True)
+    worker_id: Mapped[str] = mapped_column(ForeignKey("workers.id"), index=True)
+    answer: Mapped[dict[str, Any]]
+    guideline_version: Mapped[int] = mapped_column(Integer, default=0)
+    model_suggestion: Mapped[dict[str, Any] | None] = mapped_column(JSONValue, default=None)
+    active_time_ms: Mapped[int | None] = mapped_column(Integer, default=None)
+    telemetry: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="accepted")
+    gold_correct: Mapped[bool | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Review(Base):
+    """A reviewer's verdict on a response; a response's reviews form its review chain."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    response_id: Mapped[str] = mapped_column(ForeignKey("responses.id"), index=True)
+    reviewer_id: Mapped[str] = mapped_column(ForeignKey("workers.id"))
+    stage: Mapped[str] = mapped_column(String(32), default="review")
+    verdict: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    score: Mapped[float | None] = mapped_column(Float, default=None)
+    rubric: Mapped[dict[str, Any] | None] = mapped_column(JSONValue, default=None)
+    edited_answer: Mapped[dict[str, Any] | None] = mapped_column(JSONValue, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Result(Base):
+    """The answer delivered for a task, how it was reached, and from which responses."""
+
+    __tablename__ = "results"
+
+    task_id: Mapped[str] = mapped_column(ForeignKey("tasks.id"), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), index=True)
+    answer: Mapped[dict[str, Any]]
+    confidence: Mapped[float | None] = mapped_column(Float, default=None)
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    method: Mapped[str] = mapped_column(String(64))
+    method_version: Mapped[str] = mapped_column(String(32))
+    response_ids: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(default=None)
+

@@ -1,0 +1,88 @@
+"""Queries for tasks: bulk insert by unique id, reads, counts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from assay.errors import Conflict
+
+from assay.store.models import Task
+
+_IN_CHUNK = 900  # under SQLite's default limit of bound parameters per statement
+
+
+def find_task_ids_by_unique_id(
+    session: Session, project_id: str, unique_ids: Iterable[str]
+) -> dict[str, str]:
+    """Map each of ``unique_ids`` that already exists in the project to its task id."""
+    wanted = list(unique_ids)
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), _IN_CHUNK):
+        chunk = wanted[start : start + _IN_CHUNK]
+        rows = session.execute(
+            select(Task.unique_id, Task.id).where(
+                Task.project_id == project_id, Task.unique_id.in_(chunk)
+            )
+        )
+        found.update({unique_id: task_id for unique_id, task_id in rows})
+    return found
+
+
+def insert_tasks(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert many tasks in one round trip per few thousand rows (executemany / insertmanyvalues).
+
+    A concurrent request that stored one of the same unique ids first surfaces as Conflict.
+    """
+    if not rows:
+        return
+    try:
+        session.execute(insert(Task), list(rows))
+    except IntegrityError as exc:
+        raise Conflict(
+            "Another request stored some of these unique_ids at the same moment; "
+            "retry the request (it is idempotent)."
+        ) from exc
+
+
+def get_task(session: Session, org_id: str, task_id: str) -> Task | None:
+    """A task of this organisation."""
+    return session.scalar(select(Task).where(Task.org_id == org_id, Task.id == task_id))
+
+
+def get_task_for_update(session: Session, task_id: str) -> Task | None:
+    """A task row, locked until the transaction ends (PostgreSQL; SQLite already holds the lock)."""
+    return session.scalar(select(Task).where(Task.id == task_id).with_for_update())
+
+
+def list_tasks(
+    session: Session,
+    org_id: str,
+    project_id: str,
+    *,
+    state: str | None = None,
+    batch_id: str | None = None,
+    after_id: str | None = None,
+    limit: int = 100,
+) -> list[Task]:
+    """A page of a project's tasks in creation order (keyset pagination on the id)."""
+    query = select(Task).where(Task.org_id == org_id, Task.project_id == project_id)
+    if state:
+        query = query.where(Task.state == state)
+    if batch_id:
+        query = query.where(Task.batch_id == batch_id)
+    if after_id:
+        query = query.where(Task.id > after_id)
+    return list(session.scalars(query.order_by(Task.id).limit(limit)))
+
+
+def count_tasks_by_state(session: Session, project_id: str) -> dict[str, int]:
+    """How many tasks of the project are in each state."""
+    rows = session.execute(
+        select(Task.state, func.count()).where(Task.project_id == project_id).group_by(Task.state)
+    )
+    return {state: count for state, count in rows}

@@ -1,0 +1,38 @@
+"""Small builders shared by the domain tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from assay.domain.template import Template, parse_template
+from assay.errors import InvalidInput
+
+TEXT_FIELD = {"kind": "text", "name": "doc"}
+IMAGE_FIELD = {"kind": "image", "name": "photo"}
+PAIR_FIELD = {"kind": "model_responses", "name": "pair", "max_responses": 2}
+MANY_FIELD = {"kind": "model_responses", "name": "many"}
+ALL_FIELDS = [TEXT_FIELD, IMAGE_FIELD, PAIR_FIELD, MANY_FIELD]
+
+
+def question(type_: str, name: str = "q", **spec: Any) -> dict[str, Any]:
+    """A raw question of the given type with a prompt."""
+    return {"type": type_, "name": name, "prompt": "Answer this.", **spec}
+
+
+def template_of(*questions: dict[str, Any], fields: list[dict[str, Any]] | None = None) -> Template:
+    """Parse a template holding the given raw questions (and by default one field of each use)."""
+    return parse_template({"fields": ALL_FIELDS if fields is None else fields, "questions": list(questions)})
+
+
+def template_error(raw: object) -> InvalidInput:
+    """The InvalidInput raised when parsing a bad raw template."""
+    with pytest.raises(InvalidInput) as caught:
+        parse_template(raw)
+    return caught.value
+
+
+def error_locs(error: InvalidInput) -> list[list[str | int]]:
+    """The locations listed in an error's details."""
+    return [detail["loc"] for detail in error.details]
