@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from assay.domain.answers import validate_answer
 from assay.domain.template import Template, parse_template
 from assay.errors import InvalidInput
 
@@ -23,7 +24,9 @@ def question(type_: str, name: str = "q", **spec: Any) -> dict[str, Any]:
 
 def template_of(*questions: dict[str, Any], fields: list[dict[str, Any]] | None = None) -> Template:
     """Parse a template holding the given raw questions (and by default one field of each use)."""
-    return parse_template({"fields": ALL_FIELDS if fields is None else fields, "questions": list(questions)})
+    return parse_template(
+        {"fields": ALL_FIELDS if fields is None else fields, "questions": list(questions)}
+    )
 
 
 def template_error(raw: object) -> InvalidInput:
@@ -36,3 +39,20 @@ def template_error(raw: object) -> InvalidInput:
 def error_locs(error: InvalidInput) -> list[list[str | int]]:
     """The locations listed in an error's details."""
     return [detail["loc"] for detail in error.details]
+
+
+def answer_value(
+    raw_question: dict[str, Any], value: Any, payload: dict[str, Any] | None = None
+) -> Any:
+    """The normalised value of question ``q`` when answered with ``value``."""
+    return validate_answer(template_of(raw_question), {"q": value}, payload)["q"]
+
+
+def answer_problem(
+    raw_question: dict[str, Any], value: Any, payload: dict[str, Any] | None = None
+) -> tuple[list[str | int], str]:
+    """The first (loc, msg) refusing ``value`` as the answer to question ``q``."""
+    with pytest.raises(InvalidInput) as caught:
+        validate_answer(template_of(raw_question), {"q": value}, payload)
+    detail = caught.value.details[0]
+    return detail["loc"], detail["msg"]

@@ -59,6 +59,8 @@ def grid_index(value: float, start: float, step: float) -> int | None:
 class QuestionBase(SpecModel):
     """What every question has: a name, the prompt shown, whether it is required, help."""
 
+    # Declared here, narrowed to a Literal by each type, so that "type" comes first in dumps.
+    type: str
     name: Identifier = pydantic.Field(
         description="Unique name of the question; the key of its value in an answer.",
         examples=["sentiment"],

@@ -22,6 +22,7 @@ from assay.domain.validation import Loc, json_kind
 
 MAX_REASON_LENGTH = 10_000
 _EPSILON = 1e-9
+_LARGEST = 1.7976931348623157e308  # the largest finite float
 
 
 class AnswerProblem(Exception):
@@ -36,7 +37,8 @@ class AnswerProblem(Exception):
 def _number(value: object, loc: Sequence[str | int] = ()) -> float | int:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise AnswerProblem(f"must be a number, not {json_kind(value)}", loc)
-    if isinstance(value, float) and not math.isfinite(value):
+    # Ints beyond float range would break every later numeric use (voting keys, numpy).
+    if (isinstance(value, float) and not math.isfinite(value)) or abs(value) > _LARGEST:
         raise AnswerProblem("must be a finite number", loc)
     return value
 
@@ -70,13 +72,15 @@ def check_label(_: Template, question: LabelQuestion, value: Any, __: Any) -> st
             )
         return value
     chosen = _list(value, "option values")
+    seen: set[str] = set()
     for index, item in enumerate(chosen):
         if not isinstance(item, str) or item not in order:
             raise AnswerProblem(
                 f"{item!r} is not an option; expected one of {_listed(order)}", [index]
             )
-        if item in chosen[:index]:
+        if item in seen:
             raise AnswerProblem(f"{item!r} is chosen twice", [index])
+        seen.add(item)
     low, high = question.selection_bounds
     if not low <= len(chosen) <= high:
         raise AnswerProblem(f"choose {low} to {high} options, not {len(chosen)}")
@@ -170,20 +174,23 @@ def check_ranking(
 ) -> list[Any]:
     """Check a ranking: item ids best first, all of them once (response ids or indexes)."""
     ranking = _list(value, "item ids, best first")
+    seen: set[str | int] = set()
     for index, item in enumerate(ranking):
         if isinstance(item, bool) or not isinstance(item, str | int):
             raise AnswerProblem(f"must be an item id, not {json_kind(item)}", [index])
-        if item in ranking[:index]:
+        if item in seen:
             raise AnswerProblem(f"{item!r} is ranked twice", [index])
+        seen.add(item)
     ids = _ranking_ids(template, question, payload)
     if ids is None:
         if len(ranking) < 2:
             raise AnswerProblem("must rank at least 2 items")
         return list(ranking)
+    known = set(ids)
     for index, item in enumerate(ranking):
-        if item not in ids:
+        if item not in known:
             raise AnswerProblem(f"{item!r} is not an item; expected one of {_listed(ids)}", [index])
-    missing = [item for item in ids if item not in ranking]
+    missing = [item for item in ids if item not in seen]
     if missing:
         raise AnswerProblem(f"must rank every item; missing {_listed(missing)}")
     return list(ranking)
@@ -198,11 +205,17 @@ def check_text(_: Template, question: TextQuestion, value: Any, __: Any) -> str:
     if not isinstance(value, str):
         raise AnswerProblem(f"must be a string, not {json_kind(value)}")
     text = _clean_text(value)
+    if not text and question.min_length:
+        raise AnswerProblem("must not be empty")
     if len(text) < question.min_length:
-        raise AnswerProblem(f"must be at least {question.min_length} characters, not {len(text)}")
+        raise AnswerProblem(f"must be at least {_characters(question.min_length)}, not {len(text)}")
     if len(text) > question.max_length:
-        raise AnswerProblem(f"must be at most {question.max_length} characters, not {len(text)}")
+        raise AnswerProblem(f"must be at most {_characters(question.max_length)}, not {len(text)}")
     return text
+
+
+def _characters(count: int) -> str:
+    return "1 character" if count == 1 else f"{count} characters"
 
 
 def check_rubric(_: Template, question: RubricQuestion, value: Any, __: Any) -> dict[str, Any]:

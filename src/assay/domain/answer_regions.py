@@ -13,6 +13,7 @@ from assay.domain.validation import json_kind
 _SPAN_KEYS = frozenset({"start", "end", "label"})
 _BOX_KEYS = ("x", "y", "w", "h")
 _EPSILON = 1e-9
+MAX_SPANS = 10_000
 
 
 def _entry(value: object, index: int, keys: frozenset[str], shape: str) -> dict[str, Any]:
@@ -70,6 +71,8 @@ def check_spans(
         raise AnswerProblem(
             f"must be a list of {{start, end, label}} spans, not {json_kind(value)}"
         )
+    if len(value) > MAX_SPANS:
+        raise AnswerProblem(f"must hold at most {MAX_SPANS} spans, not {len(value)}")
     text = _source_text(template, question, payload)
     size = None if text is None else len(text)
     shape = "{start, end, label}"

@@ -33,6 +33,8 @@ class AssignmentStatus(StrEnum):
     SUBMITTED = "submitted"
     EXPIRED = "expired"
     RELEASED = "released"
+    # A reviewer rejected the work and gave the task to someone else.
+    REJECTED = "rejected"
 
 
 class WorkerStatus(StrEnum):

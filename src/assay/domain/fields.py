@@ -24,6 +24,8 @@ LanguageName = Annotated[str, pydantic.StringConstraints(pattern=r"^[a-z0-9][a-z
 
 
 class _FieldBase(SpecModel):
+    # Declared here, narrowed to a Literal by each kind, so that "kind" comes first in dumps.
+    kind: str
     name: Identifier = pydantic.Field(
         description="Unique name of the field within the template (also unique among questions).",
         examples=["prompt"],

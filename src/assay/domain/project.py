@@ -13,8 +13,17 @@ from assay.domain.template import Template
 # (es-AR, pt-BR, zh-Hant-TW, sr-Latn, yue, fil-PH); enough to express any of 50+ languages.
 BCP47_PATTERN = r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?(-[a-zA-Z0-9]{5,8})*$"
 Locale = Annotated[str, StringConstraints(pattern=BCP47_PATTERN, max_length=35)]
-# Skills are dotted paths such as coding.python or law.finance.
-Skill = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)*$", max_length=100)]
+# Skills are dotted paths such as coding.python or law.finance; a requirement may add a minimum
+# level: coding.python:expert.
+SKILL_PATTERN = r"^[a-z0-9_]+(\.[a-z0-9_]+)*$"
+Skill = Annotated[str, StringConstraints(pattern=SKILL_PATTERN, max_length=100)]
+SkillRequirement = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)*(:(novice|intermediate|advanced|expert))?$",
+        max_length=120,
+    ),
+]
 
 
 class _Strict(BaseModel):
@@ -60,7 +69,7 @@ class ProjectSettings(_Strict):
 
     description: str = Field(default="", max_length=20_000)
     redundancy: int = Field(default=1, ge=1, le=100, description="Responses wanted per task.")
-    required_skills: list[Skill] = Field(default_factory=list, max_length=20)
+    required_skills: list[SkillRequirement] = Field(default_factory=list, max_length=20)
     required_locales: list[Locale] = Field(default_factory=list, max_length=50)
     gold_rate: float = Field(default=0.0, ge=0.0, lt=1.0, description="Share of gold tasks.")
     pay_per_task_cents: int = Field(default=0, ge=0, le=1_000_000)
@@ -91,7 +100,7 @@ class ProjectUpdate(_Strict):
     name: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
     description: str | None = Field(default=None, max_length=20_000)
     redundancy: int | None = Field(default=None, ge=1, le=100)
-    required_skills: list[Skill] | None = None
+    required_skills: list[SkillRequirement] | None = None
     required_locales: list[Locale] | None = None
     gold_rate: float | None = Field(default=None, ge=0.0, lt=1.0)
     pay_per_task_cents: int | None = Field(default=None, ge=0, le=1_000_000)

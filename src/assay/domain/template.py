@@ -8,7 +8,7 @@ from typing import Any, Self, TypeVar, cast
 import pydantic
 
 from assay.domain._spec import SpecModel, spec_error
-from assay.domain.demo_templates import DEMO_TEMPLATES
+from assay.domain.demo import DEMO_TEMPLATES
 from assay.domain.fields import TEXT_KINDS, Field, ModelResponsesField
 from assay.domain.questions import BoxesQuestion, PairwiseQuestion, Question, SpansQuestion
 from assay.domain.validation import details_from_errors, format_loc

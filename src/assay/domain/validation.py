@@ -94,12 +94,17 @@ def details_from_errors(errors: Iterable[Any]) -> list[ErrorDetail]:
 
 
 def _strip_union_tags(loc: Sequence[str | int]) -> Loc:
-    kept: Loc = []
-    for part in loc:
-        after_item = len(kept) >= 2 and isinstance(kept[-1], int) and kept[-2] in _UNION_LISTS
-        if not (after_item and part in _UNION_TAGS):
-            kept.append(part)
-    return kept
+    # pydantic names the union member after the list index: ("questions", 1, "label", ...).
+    return [
+        part
+        for i, part in enumerate(loc)
+        if not (
+            i >= 2
+            and part in _UNION_TAGS
+            and isinstance(loc[i - 1], int)
+            and loc[i - 2] in _UNION_LISTS
+        )
+    ]
 
 
 def _reason(kind: str, context: dict[str, Any], default: str, noun: str) -> str:

@@ -86,10 +86,22 @@ def build_universe(spec: Mapping[str, Any]) -> Universe:
     for collection, records in spec.get("records", {}).items():
         for raw in records:
             universe.put(collection, make_record(universe, collection, raw))
+    _inherit_branch_files(universe)
     if "filler" in spec:
         _add_filler(universe, spec["filler"])
     universe.counters = counters_for(universe)
     return universe
+
+
+def _inherit_branch_files(universe: Universe) -> None:
+    """A spec lists only the files a branch changed; the rest come from the branch it left."""
+    for branch in universe.branches.values():
+        parent = branch.created_from
+        if parent is None:
+            continue
+        own = {f.path for f in universe.files.values() if f.branch == branch.id}
+        for f in [f for f in universe.files.values() if f.branch == parent and f.path not in own]:
+            universe.put("files", f.model_copy(update={"id": f"{branch.id}:{f.path}", "branch": branch.id}))
 
 
 def _add_filler(universe: Universe, filler: Mapping[str, Any]) -> None:

@@ -26,12 +26,12 @@ Document = dict[str, Any]
 
 
 def to_json_bytes(document: Document) -> bytes:
-    """Compact JSON, datetimes as RFC 3339 strings."""
+    """Serialise compactly, datetimes as RFC 3339 strings."""
     return orjson.dumps(document)
 
 
 def to_json_value(document: Document) -> Document:
-    """The document as plain JSON types (what a JSON column or a webhook body holds)."""
+    """Convert the document to plain JSON types (what a JSON column or a webhook holds)."""
     value: Document = orjson.loads(orjson.dumps(document))
     return value
 
@@ -106,7 +106,7 @@ def _task_document(
 def build_task_documents(
     session: Session, org_id: str, tasks: Sequence[Task], *, include_gold: bool = False
 ) -> list[Document]:
-    """Documents for these tasks of one organisation, read in a handful of batched queries."""
+    """Build documents for tasks of one organisation in a handful of batched queries."""
     task_ids = [task.id for task in tasks]
     results = {r.task_id: r for r in store.list_results_for_tasks(session, org_id, task_ids)}
     responses = store.list_responses_for_tasks(session, org_id, task_ids)
@@ -124,10 +124,11 @@ def build_task_documents(
 
 
 def result_document(session: Session, task_id: str, *, include_gold: bool = False) -> Document:
-    """The document of one task, for internal callers holding its id (webhooks).
+    """Build the document of one task, for internal callers that hold its id.
 
     Raises:
         NotFound: there is no such task.
+
     """
     task = store.get_task_by_id(session, task_id)
     if task is None:
@@ -145,7 +146,7 @@ def iter_task_documents(
     with_result_only: bool = False,
     end_transaction_per_batch: bool = False,
 ) -> Iterator[Document]:
-    """Every task document of a project in task-id order, ``batch_size`` tasks per read.
+    """Yield every task document of a project in task-id order, ``batch_size`` tasks per read.
 
     With ``end_transaction_per_batch`` each batch is read in its own short transaction, so a
     long export never holds a transaction (on SQLite: the write lock) open between batches;

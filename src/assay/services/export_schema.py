@@ -89,7 +89,7 @@ _JSON_TASK = ("gold_answer", "payload", "metadata", "task_payload", "task_metada
 
 
 def parquet_schema(kind: str) -> pa.Schema:
-    """The schema of a ``results`` or ``responses`` export."""
+    """Return the schema of a ``results`` or ``responses`` export."""
     return RESULTS_SCHEMA if kind == "results" else RESPONSES_SCHEMA
 
 
@@ -127,7 +127,7 @@ def _results_row(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def parquet_row(kind: str, row: dict[str, Any]) -> dict[str, Any]:
-    """A document row (as written to JSONL) with its free-form fields encoded as JSON text."""
+    """Encode a document row (as written to JSONL) with its free-form fields as JSON text."""
     if kind == "results":
         return _results_row(row)
     return _encode(_encode_response(row), _JSON_TASK)

@@ -56,15 +56,14 @@ class ExportPlan:
         return f"{self.project_id}-{self.kind}.{self.fmt}"
 
 
-def plan_export(
-    session: Session, actor: Actor, project_id: str, fmt: str, kind: str
-) -> ExportPlan:
+def plan_export(session: Session, actor: Actor, project_id: str, fmt: str, kind: str) -> ExportPlan:
     """Check an export request before any byte is streamed.
 
     Raises:
         PermissionDenied: workers and reviewers may not export.
         InvalidInput: unknown format or kind.
         NotFound: the project is not in the actor's organisation.
+
     """
     actor.require(Role.REQUESTER)
     if fmt not in get_args(ExportFormat):
@@ -91,13 +90,13 @@ def export_project(
     *,
     on_rows: RowsCallback | None = None,
 ) -> Iterator[bytes]:
-    """The export as a stream of byte chunks; the request is checked before this returns."""
+    """Stream the export as byte chunks; the request is checked before this returns."""
     plan = plan_export(session, actor, project_id, fmt, kind)
     return stream_export(session, plan, on_rows=on_rows)
 
 
 def count_export_rows(session: Session, actor: Actor, project_id: str, kind: str) -> int:
-    """How many rows the export will have (for a progress bar)."""
+    """Count the rows the export will have (for a progress bar)."""
     plan = plan_export(session, actor, project_id, "jsonl", kind)
     if plan.kind == "results":
         return store.count_tasks(session, plan.org_id, project_id, with_result_only=True)
@@ -105,10 +104,11 @@ def count_export_rows(session: Session, actor: Actor, project_id: str, kind: str
 
 
 def system_actor_for_project(session: Session, project_id: str) -> Actor:
-    """An admin of the project's organisation, for local tools with direct database access.
+    """Act as an admin of the project's organisation (local tools with database access only).
 
     Raises:
         NotFound: there is no such project.
+
     """
     org_id = store.get_project_org_id(session, project_id)
     if org_id is None:
@@ -143,7 +143,7 @@ def _iter_rows(session: Session, plan: ExportPlan) -> Iterator[Document]:
 
 
 def response_rows(document: Document) -> list[Document]:
-    """One row per response of a task document, carrying the task's ids and payload."""
+    """Split a task document into one row per response, carrying the task's ids and payload."""
     result = document["result"]
     in_result = set(result["response_ids"]) if result else set()
     task_fields = {

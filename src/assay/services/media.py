@@ -1,4 +1,4 @@
-"""Media uploads (images, audio, video) into the blob store, referenced from tasks as ``blob:<id>``."""
+"""Media uploads (images, audio, video) into the blob store; tasks cite them as ``blob:<id>``."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import IO
 
-from assay.domain.enums import Role
 from assay.config import Settings
+from assay.domain.enums import Role
 from assay.errors import InvalidInput, NotFound
 from assay.services.actor import Actor
 from assay.store import Session
@@ -53,17 +53,17 @@ class MediaView:
 
 
 def open_blob_store(settings: Settings) -> BlobStore:
-    """The blob store the settings name: an S3-compatible bucket if configured, else a directory."""
+    """Open the blob store the settings name: an S3-compatible bucket if set, else a directory."""
     return make_blob_store(settings)
 
 
 def media_reference(blob_id: str) -> str:
-    """The string a task payload uses to point at an uploaded file."""
+    """Return the string a task payload uses to point at an uploaded file."""
     return f"{REFERENCE_PREFIX}{blob_id}"
 
 
 def parse_media_reference(value: str) -> str | None:
-    """The blob id inside a ``blob:<id>`` reference, or None if ``value`` is not one."""
+    """Return the blob id inside a ``blob:<id>`` reference, or None if ``value`` is not one."""
     if not value.startswith(REFERENCE_PREFIX):
         return None
     blob_id = value[len(REFERENCE_PREFIX) :]
@@ -116,6 +116,7 @@ def upload_media(
         PermissionDenied: the actor may not upload.
         InvalidInput: the content type is not image/*, audio/* or video/*.
         PayloadTooLarge: the file is longer than ``max_bytes``.
+
     """
     actor.require(Role.REQUESTER)
     kind = normalise_content_type(content_type)
@@ -150,20 +151,20 @@ def _get_blob(session: Session, actor: Actor, blob_id: str) -> Blob:
 
 
 def get_media(session: Session, actor: Actor, blob_id: str) -> MediaView:
-    """A file's metadata; any role of the owning organisation may read it."""
+    """Return a file's metadata; any role of the owning organisation may read it."""
     return _view(_get_blob(session, actor, blob_id))
 
 
 def open_media(
     session: Session, actor: Actor, blob_store: BlobStore, blob_id: str
 ) -> tuple[MediaView, Iterator[bytes]]:
-    """A file's metadata and its bytes in chunks (the object is closed when they run out)."""
+    """Return a file's metadata and its bytes in chunks (closed when they run out)."""
     blob = _get_blob(session, actor, blob_id)
     return _view(blob), iter_chunks(blob_store.open(blob.storage_key))
 
 
 def delete_media(session: Session, actor: Actor, blob_store: BlobStore, blob_id: str) -> None:
-    """Forget a file (requester or admin); the bytes go once no other record shares them. Commits."""
+    """Forget a file (requester or admin); its bytes go once no record shares them. Commits."""
     actor.require(Role.REQUESTER)
     blob = _get_blob(session, actor, blob_id)
     key = blob.storage_key

@@ -47,7 +47,17 @@ def project_summary(
 def create_project(session: Session, actor: Actor, spec: ProjectCreate) -> Project:
     """Store a new project with guideline version 1; commits."""
     actor.require(Role.REQUESTER)
+    project = new_project(session, actor, spec)
+    session.commit()
+    return project
+
+
+def new_project(
+    session: Session, actor: Actor, spec: ProjectCreate, *, kind: str = "standard"
+) -> Project:
+    """Add a project and its first guideline version to the transaction (no commit)."""
     project = Project(
+        kind=kind,
         id=new_id("prj"),
         org_id=actor.org_id,
         name=spec.name,
@@ -72,7 +82,6 @@ def create_project(session: Session, actor: Actor, spec: ProjectCreate) -> Proje
         session, org_id=actor.org_id, actor=actor.label, action="project.create",
         object_type="project", object_id=project.id, after=_snapshot(project),
     )
-    session.commit()
     return project
 
 

@@ -33,16 +33,20 @@ def _aggregate_question(values: list[Any]) -> tuple[Any, float | None, dict[str,
 def aggregate_result(
     template: Template, task_id: str, org_id: str, project_id: str, responses: list[Response]
 ) -> Result:
-    """Majority vote per question (mean for numbers); free text is passed through, not voted."""
+    """Majority vote per question (mean for numbers); free text is passed through, not voted.
+
+    Only accepted responses count, and a reviewer's edit replaces the answer it corrected.
+    """
     accepted = [r for r in responses if r.status == "accepted"]
+    answers = [r.reviewed_answer or r.answer for r in accepted]
     answer: dict[str, Any] = {}
     details: dict[str, Any] = {}
     confidences: list[float] = []
     for question in template.questions:
-        keys = [answer_key(question, r.answer.get(question.name)) for r in accepted]
+        keys = [answer_key(question, a.get(question.name)) for a in answers]
         value, confidence, tally = _aggregate_question(keys)
         if value is None and all(k is None for k in keys):
-            answer[question.name] = [r.answer.get(question.name) for r in accepted]
+            answer[question.name] = [a.get(question.name) for a in answers]
             details[question.name] = {"aggregated": False, "n": len(accepted)}
             continue
         answer[question.name] = value

@@ -62,6 +62,13 @@ def import_tasks(session: Session, actor: Actor, project_id: str, spec: TaskImpo
     """
     actor.require(Role.REQUESTER)
     project = load_project(session, actor, project_id)
+    report = store_tasks(session, actor, project, spec)
+    session.commit()
+    return report
+
+
+def store_tasks(session: Session, actor: Actor, project: Project, spec: TaskImport) -> ImportReport:
+    """Validate and add the new tasks of ``spec`` to the transaction (no commit)."""
     if project.status == "archived":
         raise Conflict("This project is archived; it takes no new tasks.")
     problems = _problems(project, spec)
@@ -99,7 +106,6 @@ def import_tasks(session: Session, actor: Actor, project_id: str, spec: TaskImpo
             object_type="project", object_id=project.id,
             after={"created": len(rows), "batch_id": batch.id if batch else None},
         )
-    session.commit()
     return ImportReport(
         batch_id=batch.id if batch else None,
         created=len(rows),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -58,14 +59,24 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+_last_value = 0
+_id_lock = threading.Lock()
+
+
 def new_id(prefix: str) -> str:
     """A time-ordered, globally unique id such as ``tsk_01jd8z...``.
 
     48 bits of milliseconds then 80 random bits, Crockford base32: ids sort by creation time
     (good index locality, usable as a stable queue order) and can be made on any API server
-    without coordination, so a project never needs a cross-shard sequence.
+    without coordination, so a project never needs a cross-shard sequence. Within one process,
+    ids made in the same millisecond still increase (the random part is bumped), so tasks
+    imported together keep their order.
     """
-    value = (int(time.time() * 1000) << 80) | int.from_bytes(os.urandom(10), "big")
+    global _last_value
+    candidate = (int(time.time() * 1000) << 80) | int.from_bytes(os.urandom(10), "big")
+    with _id_lock:
+        value = candidate if (candidate >> 80) > (_last_value >> 80) else _last_value + 1
+        _last_value = value
     chars = []
     for _ in range(26):
         chars.append(_CROCKFORD[value & 31])

@@ -35,12 +35,12 @@ def insert_blob(
 
 
 def get_blob(session: Session, org_id: str, blob_id: str) -> Blob | None:
-    """A blob of this organisation."""
+    """Find a blob of this organisation."""
     return session.scalar(select(Blob).where(Blob.org_id == org_id, Blob.id == blob_id))
 
 
 def count_blobs_with_key(session: Session, storage_key: str) -> int:
-    """How many blob records share one stored object (uploads are content-addressed)."""
+    """Count the blob records sharing one stored object (uploads are content-addressed)."""
     query = select(func.count()).select_from(Blob).where(Blob.storage_key == storage_key)
     return session.scalar(query) or 0
 

@@ -39,7 +39,7 @@ class ReadableBlob(Protocol):
     """An open object: read it in chunks, then close it."""
 
     def read(self, size: int = -1, /) -> bytes:
-        """Up to ``size`` bytes; ``b""`` at the end."""
+        """Read up to ``size`` bytes; ``b""`` at the end."""
         ...
 
     def close(self) -> None:
@@ -55,11 +55,12 @@ class BlobStore(Protocol):
 
         Raises:
             PayloadTooLarge: the stream is longer than ``max_bytes`` (nothing is kept).
+
         """
         ...
 
     def open(self, key: str) -> ReadableBlob:
-        """The object's bytes. Raises NotFound when there is no such object."""
+        """Open the object's bytes; raises NotFound when there is no such object."""
         ...
 
     def delete(self, key: str) -> None:
@@ -68,7 +69,7 @@ class BlobStore(Protocol):
 
 
 def object_key(namespace: str, sha256: str) -> str:
-    """The content address of an object."""
+    """Return the content address of an object."""
     if not _NAMESPACE.match(namespace):
         raise InvalidInput(f"Invalid blob namespace {namespace!r}.")
     return f"{namespace}/{sha256[:2]}/{sha256}"
@@ -132,7 +133,7 @@ class LocalBlobStore:
         return StoredObject(key=key, sha256=sha256, size_bytes=size)
 
     def open(self, key: str) -> ReadableBlob:
-        """The file, opened for reading."""
+        """Open the file for reading."""
         try:
             return (self.root / _check_key(key)).open("rb")
         except FileNotFoundError:
@@ -180,7 +181,7 @@ class S3BlobStore:
         return StoredObject(key=key, sha256=sha256, size_bytes=size)
 
     def open(self, key: str) -> ReadableBlob:
-        """A streaming body of the object."""
+        """Open a streaming body of the object."""
         try:
             answer = self.client.get_object(Bucket=self.bucket, Key=_check_key(key))
         except self.client.exceptions.NoSuchKey:
@@ -205,7 +206,7 @@ class S3BlobStore:
 
 
 def make_blob_store(settings: Settings) -> BlobStore:
-    """The bucket when ``ASSAY_S3_BUCKET`` is set, else the local blob directory."""
+    """Open the bucket when ``ASSAY_S3_BUCKET`` is set, else the local blob directory."""
     if settings.s3_bucket:
         return S3BlobStore(
             settings.s3_bucket, endpoint_url=settings.s3_endpoint_url, region=settings.s3_region

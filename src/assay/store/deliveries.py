@@ -209,9 +209,11 @@ def list_deliveries(
 
 
 def reschedule_delivery(delivery: WebhookDelivery, *, now: datetime, reset_attempts: bool) -> None:
-    """Make a delivery due again now (a manual retry)."""
+    """Make a delivery due again now (a manual retry).
+
+    An unexpired lease is left alone: the attempt in flight finishes and records its outcome.
+    """
     delivery.status = DeliveryStatus.PENDING.value
     delivery.next_attempt_at = now
-    delivery.locked_until = None
     if reset_attempts:
         delivery.attempts = 0

@@ -31,12 +31,12 @@ def _where_in(
 
 
 def get_project_org_id(session: Session, project_id: str) -> str | None:
-    """The organisation owning a project (for trusted local tools such as the CLI only)."""
+    """Return the organisation owning a project (for trusted local tools such as the CLI)."""
     return session.scalar(select(Project.org_id).where(Project.id == project_id))
 
 
 def get_task_by_id(session: Session, task_id: str) -> Task | None:
-    """A task by its globally unique id (for internal callers that already hold the id)."""
+    """Find a task by its globally unique id (for internal callers that hold the id)."""
     return session.scalar(select(Task).where(Task.id == task_id))
 
 
@@ -49,7 +49,7 @@ def list_task_page(
     limit: int,
     with_result_only: bool = False,
 ) -> list[Task]:
-    """The next page of a project's tasks in id order (keyset pagination: no OFFSET scans)."""
+    """List the next page of a project's tasks in id order (keyset pagination: no OFFSET)."""
     query = select(Task).where(Task.org_id == org_id, Task.project_id == project_id)
     if with_result_only:
         query = query.join(Result, Result.task_id == Task.id)
@@ -59,7 +59,7 @@ def list_task_page(
 
 
 def list_results_for_tasks(session: Session, org_id: str, task_ids: Sequence[str]) -> list[Result]:
-    """The results of these tasks (a task has at most one)."""
+    """List the results of these tasks (a task has at most one)."""
     query = select(Result).where(Result.org_id == org_id)
     return _where_in(session, query, Result.task_id, task_ids)
 
@@ -67,7 +67,7 @@ def list_results_for_tasks(session: Session, org_id: str, task_ids: Sequence[str
 def list_responses_for_tasks(
     session: Session, org_id: str, task_ids: Sequence[str]
 ) -> list[Response]:
-    """The responses to these tasks, oldest first."""
+    """List the responses to these tasks, oldest first."""
     query = select(Response).where(Response.org_id == org_id)
     rows = _where_in(session, query, Response.task_id, task_ids)
     return sorted(rows, key=lambda response: (response.created_at, response.id))
@@ -76,7 +76,7 @@ def list_responses_for_tasks(
 def list_reviews_for_responses(
     session: Session, org_id: str, response_ids: Sequence[str]
 ) -> list[Review]:
-    """The reviews of these responses, oldest first (each response's review chain in order)."""
+    """List the reviews of these responses, oldest first (each response's chain in order)."""
     query = select(Review).where(Review.org_id == org_id)
     rows = _where_in(session, query, Review.response_id, response_ids)
     return sorted(rows, key=lambda review: (review.created_at, review.id))
@@ -85,7 +85,7 @@ def list_reviews_for_responses(
 def count_tasks(
     session: Session, org_id: str, project_id: str, *, with_result_only: bool = False
 ) -> int:
-    """How many tasks the project has (optionally: that have a result)."""
+    """Count the project's tasks (optionally: those that have a result)."""
     query = select(func.count()).select_from(Task)
     if with_result_only:
         query = query.join(Result, Result.task_id == Task.id)
@@ -94,14 +94,16 @@ def count_tasks(
 
 
 def count_responses(session: Session, org_id: str, project_id: str) -> int:
-    """How many responses the project has."""
-    query = select(func.count()).select_from(Response).where(
-        Response.org_id == org_id, Response.project_id == project_id
+    """Count the project's responses."""
+    query = (
+        select(func.count())
+        .select_from(Response)
+        .where(Response.org_id == org_id, Response.project_id == project_id)
     )
     return session.scalar(query) or 0
 
 
 def project_exists(session: Session, org_id: str, project_id: str) -> bool:
-    """Whether this organisation has the project."""
+    """Tell whether this organisation has the project."""
     query = select(Project.id).where(Project.org_id == org_id, Project.id == project_id)
     return session.scalar(query) is not None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,11 +34,6 @@ def get_assignment_for_worker(
     return session.scalar(query)
 
 
-def get_response_by_assignment(session: Session, assignment_id: str) -> Response | None:
-    """The response submitted for an assignment, if any."""
-    return session.scalar(select(Response).where(Response.assignment_id == assignment_id))
-
-
 def insert_response(session: Session, response: Response) -> None:
     """Store a submitted response."""
     session.add(response)
@@ -68,3 +63,32 @@ def list_reviews_for_responses(session: Session, response_ids: list[str]) -> lis
         return []
     query = select(Review).where(Review.response_id.in_(response_ids)).order_by(Review.id)
     return list(session.scalars(query))
+
+
+def list_rework(session: Session, org_id: str, worker_id: str) -> list[Assignment]:
+    """The worker's assignments a reviewer sent back to them, oldest first."""
+    query = select(Assignment).where(
+        Assignment.org_id == org_id,
+        Assignment.worker_id == worker_id,
+        Assignment.status == "active",
+        Assignment.rework_reason.is_not(None),
+    )
+    return list(session.scalars(query.order_by(Assignment.leased_at)))
+
+
+def latest_response(session: Session, assignment_id: str) -> Response | None:
+    """The most recent response under an assignment (rework adds more than one)."""
+    query = select(Response).where(Response.assignment_id == assignment_id)
+    return session.scalar(query.order_by(Response.created_at.desc(), Response.id.desc()).limit(1))
+
+
+def count_worker_answers(session: Session, project_id: str, worker_id: str) -> tuple[int, int]:
+    """How many of a project's tasks the worker answered, and how many gold answers were right."""
+    answered = func.count(Response.id)
+    correct = func.sum(case((Response.gold_correct.is_(True), 1), else_=0))
+    row = session.execute(
+        select(answered, correct).where(
+            Response.project_id == project_id, Response.worker_id == worker_id
+        )
+    ).one()
+    return int(row[0] or 0), int(row[1] or 0)

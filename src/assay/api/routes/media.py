@@ -1,4 +1,4 @@
-"""Media upload and download: images, audio and video that task payloads reference as ``blob:<id>``."""
+"""Media upload and download: images, audio and video that tasks reference as ``blob:<id>``."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/v1/media", tags=["media"])
 
 
 def get_blob_store(request: Request) -> BlobStore:
-    """The app's blob store, made from its settings on first use."""
+    """Return the app's blob store, made from its settings on first use."""
     blob_store: BlobStore | None = getattr(request.app.state, "blob_store", None)
     if blob_store is None:
         blob_store = service.open_blob_store(request.app.state.settings)
@@ -64,7 +64,7 @@ def upload_media(
 
 @router.get("/{blob_id}/meta", response_model=MediaPublic)
 def get_media_meta(blob_id: str, actor: ActorDep, session: SessionDep) -> MediaPublic:
-    """A file's metadata."""
+    """Show a file's metadata."""
     return MediaPublic(**vars(service.get_media(session, actor, blob_id)))
 
 
@@ -76,7 +76,7 @@ def get_media_meta(blob_id: str, actor: ActorDep, session: SessionDep) -> MediaP
 def download_media(
     blob_id: str, actor: ActorDep, session: SessionDep, blob_store: BlobStoreDep
 ) -> StreamingResponse:
-    """The file's bytes, with its content type."""
+    """Stream the file's bytes with its content type."""
     view, body = service.open_media(session, actor, blob_store, blob_id)
     headers = {
         "Content-Length": str(view.size_bytes),

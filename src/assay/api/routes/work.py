@@ -17,6 +17,7 @@ from assay.api.schemas.work import (
     WorkerProject,
     WorkerTask,
 )
+from assay.services import submissions
 from assay.services import work as service
 
 router = APIRouter(prefix="/v1/work", tags=["work"])
@@ -58,7 +59,7 @@ def submit(
     response: Response,
 ) -> SubmitPublic:
     """Submit the answer. Retrying the same submit returns the same response (200, `replayed`)."""
-    outcome = service.submit_response(
+    outcome = submissions.submit_response(
         session, actor, assignment_id, request.answer,
         active_time_ms=request.active_time_ms, telemetry=request.telemetry,
     )

@@ -50,7 +50,14 @@ class Tool:
         Calls must use the new names; the handler still receives the old ones.
         """
         back = {new: old for old, new in rename.items()}
-        props = {rename.get(key, key): value for key, value in self.parameters["properties"].items()}
+        props = {
+            rename.get(key, key): (
+                {**value, "description": f"{value.get('description', '')} (was '{key}')".strip()}
+                if key in rename
+                else value
+            )
+            for key, value in self.parameters["properties"].items()
+        }
         schema = {
             **self.parameters,
             "properties": props,

@@ -2,12 +2,22 @@
 
 from assay.store.models.audit import AuditEvent
 from assay.store.models.delivery import Blob, WebhookDelivery
-from assay.store.models.organisations import ApiKey, IdempotencyRecord, Organisation, Worker
-from assay.store.models.projects import Batch, GuidelineVersion, Project
+from assay.store.models.organisations import (
+    Account,
+    ApiKey,
+    IdempotencyRecord,
+    Organisation,
+    WebSession,
+    Worker,
+)
+from assay.store.models.projects import Batch, GuidelineQuestion, GuidelineVersion, Project
 from assay.store.models.tasks import Task
 from assay.store.models.work import Assignment, Response, Result, Review
 
 __all__ = [
+    "Account",
+    "GuidelineQuestion",
+    "WebSession",
     "ApiKey",
     "Assignment",
     "AuditEvent",

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from assay.store.base import Base, utcnow
+from assay.store.base import Base, JSONValue, utcnow
 
 
 class Project(Base):
@@ -33,6 +33,10 @@ class Project(Base):
     review_policy: Mapped[dict[str, Any]] = mapped_column(default=dict)
     guideline_version: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(16), default="active")
+    # "standard", or "qualification": a test made of gold tasks that grants a skill on passing.
+    kind: Mapped[str] = mapped_column(String(16), default="standard")
+    # For qualification tests: {"skill", "level", "min_accuracy", "min_answers"}.
+    qualification: Mapped[dict[str, Any] | None] = mapped_column(JSONValue, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -51,6 +55,23 @@ class GuidelineVersion(Base):
     examples: Mapped[list[Any]] = mapped_column(default=list)
     body: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class GuidelineQuestion(Base):
+    """A worker's question on the guidelines; the lead's answer is shown to every worker."""
+
+    __tablename__ = "guideline_questions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), index=True)
+    worker_id: Mapped[str] = mapped_column(ForeignKey("workers.id"))
+    guideline_version: Mapped[int] = mapped_column(Integer)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str | None] = mapped_column(Text, default=None)
+    answered_by: Mapped[str | None] = mapped_column(String(100), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class Batch(Base):

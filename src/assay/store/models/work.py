@@ -30,6 +30,9 @@ class Assignment(Base):
     guideline_version: Mapped[int] = mapped_column(Integer, default=0)
     model_suggestion: Mapped[dict[str, Any] | None] = mapped_column(JSONValue, default=None)
     draft: Mapped[dict[str, Any] | None] = mapped_column(JSONValue, default=None)
+    # Set when a reviewer sent the work back to its author; cleared on the next submit.
+    rework_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    rework_count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 # Expired leases are found by this index, so reaping never scans.
@@ -45,16 +48,31 @@ class Response(Base):
     org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
     project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), index=True)
     task_id: Mapped[str] = mapped_column(ForeignKey("tasks.id"), index=True)
-    assignment_id: Mapped[str] = mapped_column(ForeignKey("assignments.id"), unique=True)
+    # Not unique: work sent back for rework is answered again under the same assignment.
+    assignment_id: Mapped[str] = mapped_column(ForeignKey("assignments.id"), index=True)
     worker_id: Mapped[str] = mapped_column(ForeignKey("workers.id"), index=True)
     answer: Mapped[dict[str, Any]]
     guideline_version: Mapped[int] = mapped_column(Integer, default=0)
     model_suggestion: Mapped[dict[str, Any] | None] = mapped_column(JSONValue, default=None)
     active_time_ms: Mapped[int | None] = mapped_column(Integer, default=None)
     telemetry: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # accepted | in_review | rejected | excluded
     status: Mapped[str] = mapped_column(String(16), default="accepted")
+    # Index of the review stage the response waits in (with status in_review).
+    review_stage: Mapped[int] = mapped_column(Integer, default=0)
+    # A reviewer's corrected answer; delivery uses it instead of ``answer`` when present.
+    reviewed_answer: Mapped[dict[str, Any] | None] = mapped_column(JSONValue, default=None)
     gold_correct: Mapped[bool | None] = mapped_column(default=None)
+    pay_cents: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reviewed_at: Mapped[datetime | None] = mapped_column(default=None)
+    # A reviewer's short lease on the response, so two reviewers never judge it at once.
+    review_claimed_by: Mapped[str | None] = mapped_column(String(32), default=None)
+    review_claimed_until: Mapped[datetime | None] = mapped_column(default=None)
+
+
+Index("ix_responses_review_queue", Response.project_id, Response.status, Response.review_stage)
+Index("ix_responses_worker_time", Response.worker_id, Response.created_at)
 
 
 class Review(Base):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 01:29:05.797523
+Create Date: 2026-11-22 01:38:54.571937
 """
 
 from __future__ import annotations
@@ -129,6 +129,12 @@ def upgrade() -> None:
         ),
         sa.Column("guideline_version", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column(
+            "qualification",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=True,
+        ),
         sa.Column("created_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -144,6 +150,7 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=32), nullable=False),
         sa.Column("org_id", sa.String(length=32), nullable=False),
         sa.Column("handle", sa.String(length=200), nullable=False),
+        sa.Column("display_name", sa.String(length=200), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column(
             "locales",
@@ -155,6 +162,12 @@ def upgrade() -> None:
             sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
             nullable=False,
         ),
+        sa.Column(
+            "credentials",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("timezone", sa.String(length=64), nullable=False),
         sa.Column("created_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -165,6 +178,28 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("workers", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_workers_org_id"), ["org_id"], unique=False)
+
+    op.create_table(
+        "accounts",
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("org_id", sa.String(length=32), nullable=False),
+        sa.Column("email", sa.String(length=320), nullable=False),
+        sa.Column("password_hash", sa.String(length=200), nullable=False),
+        sa.Column("role", sa.String(length=16), nullable=False),
+        sa.Column("worker_id", sa.String(length=32), nullable=True),
+        sa.Column("created_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("disabled_at", assay.store.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organisations.id"], name=op.f("fk_accounts_org_id_organisations")
+        ),
+        sa.ForeignKeyConstraint(
+            ["worker_id"], ["workers.id"], name=op.f("fk_accounts_worker_id_workers")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_accounts")),
+        sa.UniqueConstraint("email", name=op.f("uq_accounts_email")),
+    )
+    with op.batch_alter_table("accounts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_accounts_org_id"), ["org_id"], unique=False)
 
     op.create_table(
         "api_keys",
@@ -210,6 +245,36 @@ def upgrade() -> None:
     with op.batch_alter_table("batches", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_batches_org_id"), ["org_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_batches_project_id"), ["project_id"], unique=False)
+
+    op.create_table(
+        "guideline_questions",
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("org_id", sa.String(length=32), nullable=False),
+        sa.Column("project_id", sa.String(length=32), nullable=False),
+        sa.Column("worker_id", sa.String(length=32), nullable=False),
+        sa.Column("guideline_version", sa.Integer(), nullable=False),
+        sa.Column("question", sa.Text(), nullable=False),
+        sa.Column("answer", sa.Text(), nullable=True),
+        sa.Column("answered_by", sa.String(length=100), nullable=True),
+        sa.Column("created_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("answered_at", assay.store.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["org_id"],
+            ["organisations.id"],
+            name=op.f("fk_guideline_questions_org_id_organisations"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["projects.id"], name=op.f("fk_guideline_questions_project_id_projects")
+        ),
+        sa.ForeignKeyConstraint(
+            ["worker_id"], ["workers.id"], name=op.f("fk_guideline_questions_worker_id_workers")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_guideline_questions")),
+    )
+    with op.batch_alter_table("guideline_questions", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_guideline_questions_project_id"), ["project_id"], unique=False
+        )
 
     op.create_table(
         "guideline_versions",
@@ -290,6 +355,23 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "web_sessions",
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("account_id", sa.String(length=32), nullable=False),
+        sa.Column("csrf_token", sa.String(length=64), nullable=False),
+        sa.Column("created_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_web_sessions_account_id_accounts")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_web_sessions")),
+    )
+    with op.batch_alter_table("web_sessions", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_web_sessions_account_id"), ["account_id"], unique=False
+        )
+
+    op.create_table(
         "assignments",
         sa.Column("id", sa.String(length=32), nullable=False),
         sa.Column("org_id", sa.String(length=32), nullable=False),
@@ -312,6 +394,8 @@ def upgrade() -> None:
             sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
             nullable=True,
         ),
+        sa.Column("rework_reason", sa.Text(), nullable=True),
+        sa.Column("rework_count", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id"], ["organisations.id"], name=op.f("fk_assignments_org_id_organisations")
         ),
@@ -439,8 +523,20 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("review_stage", sa.Integer(), nullable=False),
+        sa.Column(
+            "reviewed_answer",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=True,
+        ),
         sa.Column("gold_correct", sa.Boolean(), nullable=True),
+        sa.Column("pay_cents", sa.Integer(), nullable=False),
         sa.Column("created_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("reviewed_at", assay.store.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("review_claimed_by", sa.String(length=32), nullable=True),
+        sa.Column(
+            "review_claimed_until", assay.store.base.UTCDateTime(timezone=True), nullable=True
+        ),
         sa.ForeignKeyConstraint(
             ["assignment_id"],
             ["assignments.id"],
@@ -457,12 +553,18 @@ def upgrade() -> None:
             ["worker_id"], ["workers.id"], name=op.f("fk_responses_worker_id_workers")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_responses")),
-        sa.UniqueConstraint("assignment_id", name=op.f("uq_responses_assignment_id")),
     )
     with op.batch_alter_table("responses", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_responses_assignment_id"), ["assignment_id"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_responses_project_id"), ["project_id"], unique=False)
+        batch_op.create_index(
+            "ix_responses_review_queue", ["project_id", "status", "review_stage"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_responses_task_id"), ["task_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_responses_worker_id"), ["worker_id"], unique=False)
+        batch_op.create_index("ix_responses_worker_time", ["worker_id", "created_at"], unique=False)
 
     op.create_table(
         "reviews",
@@ -509,9 +611,12 @@ def downgrade() -> None:
 
     op.drop_table("reviews")
     with op.batch_alter_table("responses", schema=None) as batch_op:
+        batch_op.drop_index("ix_responses_worker_time")
         batch_op.drop_index(batch_op.f("ix_responses_worker_id"))
         batch_op.drop_index(batch_op.f("ix_responses_task_id"))
+        batch_op.drop_index("ix_responses_review_queue")
         batch_op.drop_index(batch_op.f("ix_responses_project_id"))
+        batch_op.drop_index(batch_op.f("ix_responses_assignment_id"))
 
     op.drop_table("responses")
     with op.batch_alter_table("webhook_deliveries", schema=None) as batch_op:
@@ -528,6 +633,10 @@ def downgrade() -> None:
         batch_op.drop_index("ix_assignments_reap")
 
     op.drop_table("assignments")
+    with op.batch_alter_table("web_sessions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_web_sessions_account_id"))
+
+    op.drop_table("web_sessions")
     with op.batch_alter_table("tasks", schema=None) as batch_op:
         batch_op.drop_index("ix_tasks_queue")
         batch_op.drop_index("ix_tasks_project_state")
@@ -535,6 +644,10 @@ def downgrade() -> None:
 
     op.drop_table("tasks")
     op.drop_table("guideline_versions")
+    with op.batch_alter_table("guideline_questions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_guideline_questions_project_id"))
+
+    op.drop_table("guideline_questions")
     with op.batch_alter_table("batches", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_batches_project_id"))
         batch_op.drop_index(batch_op.f("ix_batches_org_id"))
@@ -545,6 +658,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_api_keys_org_id"))
 
     op.drop_table("api_keys")
+    with op.batch_alter_table("accounts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_accounts_org_id"))
+
+    op.drop_table("accounts")
     with op.batch_alter_table("workers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_workers_org_id"))
 

@@ -1,0 +1,209 @@
+"""Newton fits of pairwise models on pair counts, one data set or many bootstrap rounds at once.
+
+A model gives, per pair, the derivatives of its log-likelihood in the score difference
+``d = theta_first - theta_second`` (and in at most one extra global parameter, e.g. the
+Davidson tie rate). The incidence matrix ``E`` (pairs x items, +1 / -1) turns those into the
+gradient ``E.T @ g`` and the Hessian ``E.T diag(h) E`` (a weighted graph Laplacian).
+
+Arrays of many rounds are laid out (pairs or items) x rounds, so every step is one sparse
+product for all rounds. Bootstrap rounds use chord Newton: the full-data Hessian is factored
+once and reused, which converges in a few steps because the rounds sit close to the fit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import scipy.linalg as la
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+from scipy.special import expit
+
+from assay.quality._encoding import FloatArray
+from assay.quality.errors import QualityInputError
+from assay.quality.pairwise._votes import PairCounts
+
+_DENSE_LIMIT = 2000
+
+
+@dataclass
+class PairTerms:
+    """Per-pair log-likelihood pieces; arrays are (pairs, rounds)."""
+
+    loglik: FloatArray
+    grad_d: FloatArray
+    curv_dd: FloatArray  # minus the second derivative in d (>= 0)
+    grad_x: FloatArray | None = None
+    curv_dx: FloatArray | None = None
+    curv_xx: FloatArray | None = None
+
+
+class PairModel(Protocol):
+    """What a pairwise likelihood supplies to the solver."""
+
+    n_extra: int
+
+    def terms(
+        self, d: FloatArray, extra: FloatArray, counts: tuple[FloatArray, ...], with_loglik: bool
+    ) -> PairTerms:
+        """Log-likelihood pieces for differences ``d`` (pairs x rounds)."""
+        ...
+
+    def extra_prior(self, extra: FloatArray) -> tuple[FloatArray, float]:
+        """Gradient (rounds,) and curvature of the extra parameter's log prior."""
+        ...
+
+
+class PairDesign:
+    """The signed incidence matrix of the compared pairs."""
+
+    def __init__(self, pairs: PairCounts) -> None:
+        p, n = pairs.n_pairs, pairs.n_items
+        rows = np.repeat(np.arange(p), 2)
+        cols = np.column_stack([pairs.first, pairs.second]).ravel()
+        signs = np.tile([1.0, -1.0], p)
+        self.incidence = sp.csr_array((signs, (rows, cols)), shape=(p, n))
+        self.n_items = n
+
+    def differences(self, theta: FloatArray) -> FloatArray:
+        """Score differences per pair, (pairs, rounds)."""
+        return np.asarray(self.incidence @ theta)
+
+    def gather(self, per_pair: FloatArray) -> FloatArray:
+        """Sum signed per-pair terms onto items, (items, rounds)."""
+        return np.asarray(self.incidence.T @ per_pair)
+
+    def laplacian(self, weights: FloatArray) -> sp.csr_array:
+        """``E.T diag(weights) E`` as a sparse matrix."""
+        weighted = sp.csr_array(self.incidence.multiply(weights[:, None]))
+        return sp.csr_array(self.incidence.T @ weighted)
+
+
+def _prior_terms(theta: FloatArray, strength: float) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Virtual games: each item plays ``strength`` games, half won, against a score of 0."""
+    p = expit(theta)
+    grad = strength * (0.5 - p)
+    curv = strength * p * (1.0 - p)
+    loglik = strength * 0.5 * (np.log(p) + np.log1p(-p))
+    return loglik, grad, curv
+
+
+class Objective:
+    """Log posterior, gradient and curvature of a pairwise model over (items + extra) x rounds."""
+
+    def __init__(self, design: PairDesign, model: PairModel, prior: float) -> None:
+        self.design, self.model, self.prior = design, model, prior
+
+    def split(self, params: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Scores (items, rounds) and extra parameters (extra, rounds)."""
+        n = self.design.n_items
+        return params[:n], params[n:]
+
+    def evaluate(
+        self, params: FloatArray, counts: tuple[FloatArray, ...], with_loglik: bool = True
+    ) -> tuple[FloatArray, FloatArray, PairTerms, FloatArray]:
+        """Log posterior (rounds,), gradient (params, rounds), the pair terms, prior curvature.
+
+        With ``with_loglik=False`` the log posterior is skipped (zeros): chord steps need only
+        the gradient.
+        """
+        theta, extra = self.split(params)
+        d = self.design.differences(theta)
+        terms = self.model.terms(d, extra, counts, with_loglik)
+        p_ll, p_grad, p_curv = _prior_terms(theta, self.prior)
+        grad_theta = self.design.gather(terms.grad_d) + p_grad
+        loglik = terms.loglik.sum(axis=0) + p_ll.sum(axis=0) if with_loglik else p_ll[0] * 0
+        if self.model.n_extra:
+            assert terms.grad_x is not None
+            x_grad, _ = self.model.extra_prior(extra[0])
+            grad_x = terms.grad_x.sum(axis=0) + x_grad
+            grad = np.vstack([grad_theta, grad_x[None, :]])
+        else:
+            grad = grad_theta
+        return loglik, grad, terms, p_curv
+
+    def curvature(self, terms: PairTerms, prior_curv: FloatArray, extra: FloatArray) -> FloatArray:
+        """Minus the Hessian for one round, dense (small) or sparse (large)."""
+        lap = self.design.laplacian(terms.curv_dd[:, 0])
+        lap = sp.csr_array(lap + sp.diags_array(prior_curv[:, 0]))
+        if self.model.n_extra:
+            assert terms.curv_dx is not None and terms.curv_xx is not None
+            cross = self.design.gather(terms.curv_dx)[:, :1]
+            _, x_curv = self.model.extra_prior(extra[0])
+            corner = np.array([[float(terms.curv_xx.sum()) + x_curv]])
+            lap = sp.csr_array(sp.block_array([[lap, cross], [cross.T, corner]]))
+        return lap.toarray() if lap.shape[0] <= _DENSE_LIMIT else lap
+
+
+class Factor:
+    """A factored (minus) Hessian that solves many right-hand sides at once."""
+
+    def __init__(self, curvature: FloatArray | sp.csr_array) -> None:
+        if isinstance(curvature, np.ndarray):
+            self._dense: tuple[FloatArray, bool] | None = la.cho_factor(curvature)
+            self._sparse = None
+        else:
+            self._dense = None
+            self._sparse = spla.splu(sp.csc_matrix(curvature))
+
+    def solve(self, rhs: FloatArray) -> FloatArray:
+        """Solve for every column of ``rhs``."""
+        if self._dense is not None:
+            return np.asarray(la.cho_solve(self._dense, rhs))
+        assert self._sparse is not None
+        return np.asarray(self._sparse.solve(rhs))
+
+
+def newton_fit(
+    objective: Objective, counts: tuple[FloatArray, ...], start: FloatArray,
+    max_iter: int = 100, tol: float = 1e-9,
+) -> tuple[FloatArray, FloatArray | sp.csr_array, int]:
+    """Damped Newton for one data set (a (params, 1) column).
+
+    Returns:
+        The fitted parameters, minus the Hessian there, and the number of steps taken.
+    """
+    params = start.copy()
+    loglik, grad, terms, p_curv = objective.evaluate(params, counts)
+    for step_count in range(1, max_iter + 1):
+        curvature = objective.curvature(terms, p_curv, objective.split(params)[1])
+        step = Factor(curvature).solve(grad)
+        scale = 1.0
+        for _ in range(30):
+            trial = params + scale * step
+            t_loglik, t_grad, t_terms, t_curv = objective.evaluate(trial, counts)
+            if t_loglik[0] >= loglik[0] - 1e-12 * abs(loglik[0]):
+                break
+            scale /= 2.0
+        params, loglik, grad, terms, p_curv = trial, t_loglik, t_grad, t_terms, t_curv
+        if float(np.abs(scale * step).max()) < tol:
+            break
+    if not np.isfinite(params).all():
+        raise QualityInputError("the pairwise fit diverged; check the comparisons")
+    curvature = objective.curvature(terms, p_curv, objective.split(params)[1])
+    return params, curvature, step_count
+
+
+def chord_fit(
+    objective: Objective, counts: tuple[FloatArray, ...], start: FloatArray,
+    factor: Factor, max_iter: int = 60, tol: float = 1e-6,
+) -> FloatArray:
+    """Fit many rounds at once with one fixed, pre-factored Hessian (chord Newton).
+
+    Rounds still moving after ``max_iter`` steps finish with their own damped Newton.
+    """
+    params = np.repeat(start, counts[0].shape[1], axis=1)
+    moving = np.ones(params.shape[1], dtype=bool)
+    for _ in range(max_iter):
+        _, grad, _, _ = objective.evaluate(params, counts, with_loglik=False)
+        step = factor.solve(grad)
+        params += step
+        moving = np.abs(step).max(axis=0) >= tol
+        if not moving.any():
+            return params
+    for column in np.flatnonzero(moving | ~np.isfinite(params).all(axis=0)):
+        single = tuple(c[:, column : column + 1] for c in counts)
+        params[:, column : column + 1], _, _ = newton_fit(objective, single, start)
+    return params

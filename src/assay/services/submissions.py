@@ -1,0 +1,120 @@
+"""Submitting an answer: validation, gold scoring, review routing, completion and delivery."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from assay.domain.answers import answer_key, validate_answer
+from assay.domain.enums import AssignmentStatus, TaskState
+from assay.errors import Conflict, LeaseExpired
+from assay.services.actor import Actor
+from assay.services.qualification import evaluate_qualification
+from assay.services.results import aggregate_result
+from assay.services.tasks import project_template
+from assay.services.webhooks import enqueue_result_delivery
+from assay.services.work import own_assignment
+from assay.store import Session
+from assay.store import projects as project_store
+from assay.store import tasks as task_store
+from assay.store import work as store
+from assay.store.base import new_id, utcnow
+from assay.store.models import Project, Response, Task
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A submit's outcome; ``replayed`` is true when it repeated an earlier identical submit."""
+
+    response: Response
+    replayed: bool
+
+
+def gold_verdict(project: Project, task: Task, answer: dict[str, Any]) -> bool | None:
+    """Whether an answer to a gold task matches every question the gold answer covers."""
+    if not task.is_gold or not task.gold_answer:
+        return None
+    by_name = {q.name: q for q in project_template(project).questions}
+    return all(
+        answer_key(by_name[name], answer.get(name)) == answer_key(by_name[name], expected)
+        for name, expected in task.gold_answer.items()
+        if name in by_name
+    )
+
+
+def next_review_stage(project: Project, after: int, rng: random.Random) -> int | None:
+    """The index of the next review stage a response is sampled into, or None when done.
+
+    ``after`` is the stage just passed (-1 for a fresh submission). A stage with sample_rate
+    0.1 (a spot-check) takes one response in ten; the others skip it.
+    """
+    stages = (project.review_policy or {}).get("stages", [])
+    for index in range(after + 1, len(stages)):
+        if rng.random() < float(stages[index].get("sample_rate", 1.0)):
+            return index
+    return None
+
+
+def submit_response(
+    session: Session,
+    actor: Actor,
+    assignment_id: str,
+    answer: object,
+    *,
+    active_time_ms: int | None = None,
+    telemetry: dict[str, Any] | None = None,
+    rng: random.Random | None = None,
+) -> Submission:
+    """Store the answer and close the lease atomically; commits. A retried submit is harmless."""
+    assignment = own_assignment(session, actor, assignment_id)
+    task = task_store.get_task_for_update(session, assignment.task_id)
+    project = project_store.get_project(session, actor.org_id, assignment.project_id)
+    assert task is not None and project is not None
+    normalised = validate_answer(project_template(project), answer, task.payload)
+    if assignment.status == AssignmentStatus.SUBMITTED:
+        earlier = store.latest_response(session, assignment.id)
+        if earlier is not None and earlier.answer == normalised:
+            session.rollback()
+            return Submission(earlier, replayed=True)
+        raise Conflict("This assignment was already submitted with a different answer.")
+    if assignment.status != AssignmentStatus.ACTIVE:
+        raise LeaseExpired()
+    if task.state == TaskState.CANCELLED:
+        raise Conflict("The task was cancelled by its requester; ask for the next task.")
+    now = utcnow()
+    stage = None if task.is_gold else next_review_stage(project, -1, rng or random.Random())
+    response = Response(
+        id=new_id("rsp"), org_id=actor.org_id, project_id=project.id, task_id=task.id,
+        assignment_id=assignment.id, worker_id=assignment.worker_id, answer=normalised,
+        guideline_version=assignment.guideline_version,
+        model_suggestion=assignment.model_suggestion, active_time_ms=active_time_ms,
+        telemetry=telemetry or {}, gold_correct=gold_verdict(project, task, normalised),
+        status="accepted" if stage is None else "in_review", review_stage=stage or 0,
+        pay_cents=project.pay_per_task_cents, created_at=now,
+    )
+    store.insert_response(session, response)
+    assignment.status = AssignmentStatus.SUBMITTED.value
+    assignment.submitted_at = now
+    assignment.draft = None
+    assignment.rework_reason = None
+    if project.kind == "qualification":
+        evaluate_qualification(session, project, assignment.worker_id)
+    elif not task.is_gold and stage is None:
+        count_accepted_response(session, project, task, now)
+    session.commit()
+    return Submission(response, replayed=False)
+
+
+def count_accepted_response(session: Session, project: Project, task: Task, now: datetime) -> None:
+    """One more accepted response; at the redundancy, the task completes and is delivered."""
+    task.response_count += 1
+    if task.state != TaskState.OPEN or task.response_count < task.redundancy:
+        return
+    task.state = TaskState.COMPLETE.value
+    task.completed_at = now
+    responses = store.list_task_responses(session, task.id)
+    result = aggregate_result(project_template(project), task.id, task.org_id, project.id, responses)
+    store.save_result(session, result)
+    enqueue_result_delivery(session, task.id)

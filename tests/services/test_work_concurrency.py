@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+
+from assay.domain.project import ProjectCreate
+from assay.domain.task import TaskImport
+from assay.errors import LeaseExpired, NoTaskAvailable
+from assay.services.actor import Actor
+from assay.services.keys import authenticate, create_api_key
+from assay.services.projects import create_project
+from assay.services.submissions import submit_response
+from assay.services.tasks import import_tasks
+from assay.services.work import claim_next
+from assay.store import SessionFactory, make_engine, make_session_factory
+from assay.store.base import utcnow
+from tests.support.api import sentiment_project, sentiment_tasks
+
+WORKERS = 16
+TASKS = 2_000
+REDUNDANCY = 3
+VOTES = ("pos", "neu", "neg")
+# A worker stops after this many empty answers in a row ("queue busy" retries included).
+EMPTY_ANSWERS_TO_STOP = 3
+
+
+def _actor(factory: SessionFactory, role: str, name: str) -> Actor:
+    with factory() as session:
+        secret = create_api_key(session, org_name="acme", role=role, name=name).secret
+        return authenticate(session, secret)
+
+
+def _project(factory: SessionFactory, requester: Actor, tasks: int, **settings: object) -> str:
+    with factory() as session:
+        project = create_project(
+            session, requester, ProjectCreate.model_validate(sentiment_project(**settings))
+        )
+        items = sentiment_tasks(tasks)
+        for start in range(0, tasks, 1_000):
+            spec = TaskImport.model_validate({"tasks": items[start : start + 1_000]})
+            import_tasks(session, requester, project.id, spec)
+        return project.id
+
+
+def _work(
+    factory: SessionFactory, worker: Actor, project_id: str, vote: str, answered: list[str]
+) -> None:
+    empty = 0
+    with factory() as session:
+        while empty < EMPTY_ANSWERS_TO_STOP:
+            try:
+                lease = claim_next(session, worker, project_id)
+            except NoTaskAvailable:
+                empty += 1
+                time.sleep(0.01)
+                continue
+            empty = 0
+            submission = submit_response(session, worker, lease.assignment.id, {"sentiment": vote})
+            answered.append(submission.response.task_id)
+
+
+@pytest.fixture
+def pg_factory(postgres_url: str) -> Iterator[SessionFactory]:
+    engine = make_engine(postgres_url, pool_size=WORKERS + 2)
+    yield make_session_factory(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def factory(database_url: str) -> Iterator[SessionFactory]:
+    engine = make_engine(database_url)
+    yield make_session_factory(engine)
+    engine.dispose()
+
+
+def test_sixteen_workers_fill_every_slot_exactly_once(pg_factory: SessionFactory) -> None:
+    factory = pg_factory
+    requester = _actor(factory, "requester", "requester")
+    workers = [_actor(factory, "worker", f"w{i}") for i in range(WORKERS)]
+    project_id = _project(factory, requester, TASKS, redundancy=REDUNDANCY)
+    answered: list[list[str]] = [[] for _ in workers]
+    failures: list[BaseException] = []
+
+    def run(index: int) -> None:
+        try:
+            _work(factory, workers[index], project_id, VOTES[index % 3], answered[index])
+        except BaseException as exc:  # surfaced below: a thread's error must fail the test
+            failures.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(WORKERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    per_task = Counter(task_id for tasks in answered for task_id in tasks)
+    assert len(per_task) == TASKS
+    assert set(per_task.values()) == {REDUNDANCY}
+    for tasks in answered:  # no worker answered a task twice
+        assert len(tasks) == len(set(tasks))
+    assert sum(1 for tasks in answered if tasks) > WORKERS // 2  # the work was actually shared
+
+
+def test_an_expired_lease_goes_back_to_the_pool_but_not_to_the_same_worker(
+    factory: SessionFactory,
+) -> None:
+    requester = _actor(factory, "requester", "requester")
+    first, second = (_actor(factory, "worker", name) for name in ("first", "second"))
+    project_id = _project(factory, requester, 1, redundancy=1, lease_seconds=60)
+    start = utcnow()
+    with factory() as session:
+        lease = claim_next(session, first, project_id, now=start)
+        with pytest.raises(NoTaskAvailable):  # the only slot is leased
+            claim_next(session, second, project_id, now=start + timedelta(seconds=30))
+        later = start + timedelta(seconds=61)
+        with pytest.raises(NoTaskAvailable):  # expired, but never the same worker twice
+            claim_next(session, first, project_id, now=later)
+        again = claim_next(session, second, project_id, now=later)
+        assert again.task.id == lease.task.id
+        assert again.assignment.id != lease.assignment.id
+        with pytest.raises(LeaseExpired):
+            submit_response(session, first, lease.assignment.id, {"sentiment": "pos"})
+        submitted = submit_response(session, second, again.assignment.id, {"sentiment": "neg"})
+        assert submitted.response.task_id == lease.task.id
