@@ -12,6 +12,7 @@ from assay.api.body_limit import BodyLimitMiddleware
 from assay.api.errors import install_error_handlers
 from assay.api.routes import ROUTERS
 from assay.config import Settings
+from assay.services.jobs import JobRunner
 from assay.services.webhooks import start_dispatcher
 from assay.store import make_engine, make_session_factory
 
@@ -38,11 +39,14 @@ def create_app(settings: Settings, *, background: bool = False) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         dispatcher = start_dispatcher(settings, session_factory) if background else None
+        jobs = JobRunner(session_factory).start() if background else None
         try:
             yield
         finally:
             if dispatcher is not None:
                 dispatcher.stop()
+            if jobs is not None:
+                jobs.stop()
             engine.dispose()
 
     app = FastAPI(

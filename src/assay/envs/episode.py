@@ -130,10 +130,10 @@ class Episode:
             "tools": [t.name for t in self.tools()],
         }
 
-    def tools(self) -> list[Tool]:
-        """The tools as the agent would see them on the next step (after any drift)."""
-        nxt = self.step_count + 1
-        return [self.injector.tool_at(nxt, t) for t in ALL_TOOLS.values()]
+    def tools(self, at_step: int | None = None) -> list[Tool]:
+        """The tools as the agent sees them at a step (default: the next one), after any drift."""
+        step = at_step if at_step is not None else self.step_count + 1
+        return [self.injector.tool_at(step, t) for t in ALL_TOOLS.values()]
 
     def tool_specs(self) -> list[dict[str, Any]]:
         """The tools in OpenAI chat-completions format."""

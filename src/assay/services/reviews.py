@@ -89,6 +89,16 @@ def _rubric_score(project: Project, grades: dict[str, Any] | None) -> float | No
     rubric = next((q for q in project_template(project).questions if isinstance(q, RubricQuestion)), None)
     if rubric is None:
         raise InvalidInput("This project's template has no rubric question to grade with.")
+    known = {c.id: c for c in rubric.criteria}
+    for criterion_id, grade in grades.items():
+        criterion = known.get(criterion_id)
+        if criterion is None:
+            raise InvalidInput(f"rubric: unknown criterion {criterion_id!r}.")
+        numeric = isinstance(grade, (int, float)) and not isinstance(grade, bool)
+        if not (isinstance(grade, bool) or (numeric and 0 <= grade <= max(criterion.points, 0))):
+            raise InvalidInput(
+                f"rubric.{criterion_id}: give true/false or points between 0 and {criterion.points}."
+            )
     return rubric_score(rubric, grades)
 
 

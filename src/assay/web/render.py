@@ -96,17 +96,28 @@ def nav_items(identity: WebIdentity | None) -> list[tuple[str, str]]:
     return items
 
 
+def active_nav(nav: list[tuple[str, str]], path: str) -> str | None:
+    """The header link the current page belongs to (the longest matching prefix)."""
+    aliases = {"/work": "/queue"}
+    for prefix, target in aliases.items():
+        if path.startswith(prefix + "/"):
+            path = target
+    matches = [href for href, _ in nav if path == href or path.startswith(href + "/")]
+    return max(matches, key=len, default=None)
+
+
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, *, status: int = 200
 ) -> Response:
     """A page with the shared context (account, CSRF token, navigation, notice) and headers."""
     identity: WebIdentity | None = getattr(request.state, "identity", None)
     notice = NOTICES.get(request.query_params.get("notice", ""))
+    nav = nav_items(identity)
     shared = {
         "identity": identity,
         "csrf_token": identity.csrf_token if identity else "",
-        "nav": nav_items(identity),
-        "current_path": request.url.path,
+        "nav": nav,
+        "active_nav": active_nav(nav, request.url.path),
         "notice": notice,
     }
     response = TEMPLATES.TemplateResponse(

@@ -59,13 +59,15 @@ def run_checks(universe: Universe, branch: str) -> list[dict[str, Any]]:
     results = []
     for check in sorted(universe.ci_checks.values(), key=lambda c: c.id):
         found = files.get(check.path)
-        content = found.content if found else ""
-        missing = [s for s in check.must_contain if s not in content]
-        banned = [s for s in check.must_not_contain if s in content]
-        detail = "ok" if found and not missing and not banned else (
-            f"{check.path} missing" if not found else f"missing {missing}, found {banned}"
-        )
-        results.append({"name": check.id, "passed": detail == "ok", "detail": detail})
+        if found is None:
+            # A rule about a file the branch does not have only fails if it needs content.
+            passed, detail = not check.must_contain, f"{check.path} not on {branch}"
+        else:
+            missing = [s for s in check.must_contain if s not in found.content]
+            banned = [s for s in check.must_not_contain if s in found.content]
+            passed = not missing and not banned
+            detail = "ok" if passed else f"{check.path}: missing {missing}, forbidden {banned}"
+        results.append({"name": check.id, "passed": passed, "detail": detail})
     return results
 
 

@@ -77,9 +77,19 @@ def run_em(
     return probas, history
 
 
-def pooled_confusion(counts: FloatArray) -> FloatArray:
-    """The crowd's confusion matrix: expected counts of all workers, rows normalised."""
+def pooled_confusion(counts: FloatArray, strength: float = 10.0) -> FloatArray:
+    """The crowd's confusion matrix, pulled toward a one-coin matrix when evidence is thin.
+
+    Rows are the expected (true, answer) counts of all workers plus ``strength`` pseudo-answers
+    spread as a one-coin matrix at the crowd's mean accuracy, so a class seen on a handful of
+    tasks does not get a row that explains every answer.
+    """
     pooled = counts.sum(axis=0)
-    totals = pooled.sum(axis=1, keepdims=True)
     k = pooled.shape[1]
-    return np.divide(pooled, totals, out=np.full_like(pooled, 1.0 / k), where=totals > 0)
+    total = float(pooled.sum())
+    accuracy = float(np.trace(pooled)) / total if total > 0 else 1.0 / k
+    accuracy = min(max(accuracy, 1.0 / k), 1.0 - 1e-3)
+    one_coin = np.full((k, k), (1.0 - accuracy) / max(k - 1, 1))
+    np.fill_diagonal(one_coin, accuracy)
+    smoothed = pooled + strength * one_coin
+    return np.asarray(smoothed / smoothed.sum(axis=1, keepdims=True), dtype=np.float64)

@@ -2,6 +2,7 @@
 
 from assay.store.models.audit import AuditEvent
 from assay.store.models.delivery import Blob, WebhookDelivery
+from assay.store.models.jobs import Job
 from assay.store.models.organisations import (
     Account,
     ApiKey,
@@ -25,6 +26,7 @@ __all__ = [
     "Blob",
     "GuidelineVersion",
     "IdempotencyRecord",
+    "Job",
     "Organisation",
     "Project",
     "Response",

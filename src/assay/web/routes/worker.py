@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Request, Response
@@ -19,9 +17,10 @@ from assay.services import (
     workers,
 )
 from assay.web.charts import bar_chart
+from assay.web.csv_export import csv_response
 from assay.web.deps import CsrfDep, DbDep, IdentityDep
 from assay.web.errors import WebRoute, wants_json
-from assay.web.render import money, render
+from assay.web.render import render
 from assay.web.task_view import guidelines_data, shown_payload
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -81,18 +80,15 @@ def earnings_page(
 def earnings_csv(db: DbDep, identity: IdentityDep, period: Period = "week") -> Response:
     """The earnings table as CSV, for the worker's own records or an invoice."""
     rows = earnings.earnings_summary(db, identity.actor, period)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["period_start", "tasks", "pay", "pay_per_task", "active_hours", "pay_per_hour"])
-    for row in rows:
-        writer.writerow([
-            row.key, row.tasks, f"{row.pay_cents / 100:.2f}",
-            f"{row.pay_cents / row.tasks / 100:.2f}" if row.tasks else "",
-            f"{row.active_seconds / 3600:.2f}",
-            money(row.per_hour_cents).lstrip("$") if row.per_hour_cents is not None else "",
-        ])
-    headers = {"Content-Disposition": f'attachment; filename="earnings-{period}.csv"'}
-    return Response(buffer.getvalue(), media_type="text/csv", headers=headers)
+    lines = [
+        [row.key, row.tasks, f"{row.pay_cents / 100:.2f}",
+         f"{row.pay_cents / row.tasks / 100:.2f}" if row.tasks else "",
+         f"{row.active_seconds / 3600:.2f}",
+         f"{row.per_hour_cents / 100:.2f}" if row.per_hour_cents is not None else ""]
+        for row in rows
+    ]
+    header = ["period_start", "tasks", "pay", "pay_per_task", "active_hours", "pay_per_hour"]
+    return csv_response(f"earnings-{period}.csv", header, lines)
 
 
 @router.get("/qualifications")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 01:38:54.571937
+Create Date: 2026-11-22 01:42:32.885097
 """
 
 from __future__ import annotations
@@ -94,6 +94,34 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_idempotency_records")),
         sa.UniqueConstraint("org_id", "key", name=op.f("uq_idempotency_records_org_id_key")),
     )
+    op.create_table(
+        "jobs",
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("org_id", sa.String(length=32), nullable=False),
+        sa.Column("kind", sa.String(length=64), nullable=False),
+        sa.Column(
+            "payload",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("dedupe_key", sa.String(length=200), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("max_attempts", sa.Integer(), nullable=False),
+        sa.Column("run_after", assay.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("locked_until", assay.store.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=False),
+        sa.Column("created_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", assay.store.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organisations.id"], name=op.f("fk_jobs_org_id_organisations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_jobs")),
+        sa.UniqueConstraint("dedupe_key", name=op.f("uq_jobs_dedupe_key")),
+    )
+    with op.batch_alter_table("jobs", schema=None) as batch_op:
+        batch_op.create_index("ix_jobs_due", ["status", "run_after"], unique=False)
+
     op.create_table(
         "projects",
         sa.Column("id", sa.String(length=32), nullable=False),
@@ -670,6 +698,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_projects_org_id"))
 
     op.drop_table("projects")
+    with op.batch_alter_table("jobs", schema=None) as batch_op:
+        batch_op.drop_index("ix_jobs_due")
+
+    op.drop_table("jobs")
     op.drop_table("idempotency_records")
     with op.batch_alter_table("blobs", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_blobs_org_id"))
