@@ -112,6 +112,34 @@ CATEGORICAL: dict[str, Callable[[bool], tuple[pd.DataFrame, pd.Series]]] = {
 }
 
 
+def urbano() -> tuple[pd.DataFrame, pd.Series]:
+    """Music-similarity preferences: items are (query, doc); 's' (same) is a tie."""
+    raw = _read(DATA / "urbano_music_pref" / "judgments.csv")
+    raw = raw[raw["Answer.radio"].isin(["a", "b", "s"])]
+    left = raw["Input.query"] + "|" + raw["Input.docA"]
+    right = raw["Input.query"] + "|" + raw["Input.docB"]
+    label = np.where(raw["Answer.radio"] == "a", left, np.where(raw["Answer.radio"] == "b", right, ""))
+    votes = pd.DataFrame({"worker": raw["WorkerId"], "left": left, "right": right, "label": label})
+    qrel = _read(DATA / "urbano_music_pref" / "MTurk.qrel", sep="\t", header=None)
+    groups = pd.Series(qrel[3].astype(int).to_numpy(), index=(qrel[1] + "|" + qrel[2]).to_numpy())
+    return votes.reset_index(drop=True), groups
+
+
+def rank_agreement(scores: pd.Series, groups: pd.Series) -> float:
+    """Mean over queries of Spearman's rho between scores and the qrel levels (1 = best)."""
+    from scipy.stats import spearmanr
+
+    common = scores.index.intersection(groups.index)
+    frame = pd.DataFrame({"score": scores.loc[common], "level": -groups.loc[common]})
+    frame["query"] = [item.split("|")[0] for item in common]
+    rhos = [
+        spearmanr(part["score"], part["level"]).statistic
+        for _, part in frame.groupby("query")
+        if part["level"].nunique() > 1
+    ]
+    return float(100.0 * np.mean(rhos))
+
+
 def dedupe(frame: pd.DataFrame) -> pd.DataFrame:
     """Keep the last row of each (task, worker) pair, as assay.quality's front does."""
     return frame.drop_duplicates(["task", "worker"], keep="last").reset_index(drop=True)
@@ -144,7 +172,7 @@ def crowdkit_worker(quick: bool, datasets: list[str]) -> None:
     warnings.filterwarnings("ignore")
     from crowdkit import aggregation as ck
 
-    for name in datasets:
+    for name in [d for d in datasets if d in CATEGORICAL]:
         frame, truth = CATEGORICAL[name](quick)
         frame = dedupe(frame)
         for method, expr in CROWDKIT_METHODS.items():
@@ -162,6 +190,21 @@ def crowdkit_worker(quick: bool, datasets: list[str]) -> None:
             line = {"dataset": name, "method": method, "crowdkit": score, "seconds": seconds}
             if error:
                 line["error"] = error
+            print(json.dumps(line), flush=True)
+    if "urbano_music_pref" in datasets:
+        votes, groups = urbano()
+        decided = votes[votes["label"] != ""]  # Crowd-Kit's BT needs a winner
+        for method, model in [
+            ("bradley-terry", ck.BradleyTerry(n_iter=100)),
+            ("noisy-bt", ck.NoisyBradleyTerry()),
+        ]:
+            started = time.perf_counter()
+            scores = model.fit_predict(decided)
+            line = {
+                "dataset": "urbano_music_pref", "method": method,
+                "crowdkit": rank_agreement(scores, groups),
+                "seconds": time.perf_counter() - started,
+            }
             print(json.dumps(line), flush=True)
 
 
@@ -187,3 +230,166 @@ def run_crowdkit(quick: bool, datasets: list[str]) -> list[dict[str, Any]]:
         command.append("--quick")
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+
+
+# --- Assay side ---------------------------------------------------------------------------
+
+ASSAY_METHODS = [
+    "majority-vote", "wawa", "zbs", "dawid-skene", "one-coin", "glad", "mace", "bayesian-ds",
+]
+QUICK_SETS = ["zheng_d_duck", "zheng_s_dog", "zhang_rte", "act_cf", "act_ms", "zheng_d_product"]
+
+
+def assay_categorical(quick: bool, datasets: list[str]) -> list[dict[str, Any]]:
+    """Every categorical assay method on every data set."""
+    from assay.cli.qc import CATEGORICAL as BUILDERS
+    from assay.cli.qc import AggregateMethod
+
+    rows = []
+    for name in datasets:
+        frame, truth = CATEGORICAL[name](quick)
+        for method in ASSAY_METHODS:
+            model = BUILDERS[AggregateMethod(method)]()
+            started = time.perf_counter()
+            predicted = model.fit_predict(frame)
+            seconds = time.perf_counter() - started
+            rows.append({"dataset": name, "method": method, "assay": accuracy(predicted, truth),
+                         "seconds": seconds})
+            print(json.dumps(rows[-1]), flush=True)
+    return rows
+
+
+def assay_numeric() -> list[dict[str, Any]]:
+    """Mean, median and bias-variance on N_Emotion: MAE (lower is better) and RMSE."""
+    from assay.quality import BiasVarianceModel, MeanAggregator, MedianAggregator
+
+    frame, truth = _zheng("zheng_n_emotion")
+    truth = truth.astype(float)
+    rows = []
+    for method, model in [("mean", MeanAggregator()), ("median", MedianAggregator()),
+                          ("bias-variance", BiasVarianceModel())]:
+        predicted = model.fit_predict(frame)
+        common = truth.index.intersection(predicted.index)
+        error = predicted.loc[common].to_numpy() - truth.loc[common].to_numpy()
+        rows.append({"dataset": "zheng_n_emotion", "method": method,
+                     "assay": float(np.abs(error).mean()), "rmse": float(np.sqrt((error**2).mean())),
+                     "metric": "MAE"})
+        print(json.dumps(rows[-1]), flush=True)
+    return rows
+
+
+def assay_pairwise() -> list[dict[str, Any]]:
+    """Rankers on the music-similarity preferences: Spearman rho (x100) vs the qrel levels."""
+    from assay.quality import BradleyTerry, Davidson, NoisyBradleyTerry
+
+    votes, groups = urbano()
+    rows = []
+    for method, model in [("bradley-terry", BradleyTerry()), ("davidson", Davidson()),
+                          ("noisy-bt", NoisyBradleyTerry())]:
+        started = time.perf_counter()
+        scores = model.fit_predict(votes)
+        rows.append({"dataset": "urbano_music_pref", "method": method,
+                     "assay": rank_agreement(scores, groups), "metric": "Spearman x100",
+                     "seconds": time.perf_counter() - started})
+        print(json.dumps(rows[-1]), flush=True)
+    return rows
+
+
+def _spans(split: str, name: str) -> list[dict[str, Any]]:
+    path = DATA / "pico_participants" / "annotations" / split / f"PICO-annos-{name}.json"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def _token_f1(texts: list[str], predicted: list[list[tuple[int, int]]],
+              gold: list[list[tuple[int, int]]]) -> float:
+    from assay.quality.spans import covered, tokenize
+
+    hits = found = relevant = 0
+    for text, mine, theirs in zip(texts, predicted, gold, strict=True):
+        tokens = tokenize(text)
+        a, b = covered(tokens, mine), covered(tokens, theirs)
+        hits += int((a & b).sum())
+        found += int(a.sum())
+        relevant += int(b.sum())
+    precision, recall = hits / max(found, 1), hits / max(relevant, 1)
+    return float(100 * 2 * precision * recall / max(precision + recall, 1e-12))
+
+
+def assay_spans() -> list[dict[str, Any]]:
+    """PICO participants, acl17-test: token F1 against the medical students' spans."""
+    from assay.quality import MajorityVote, SpanAggregator
+
+    crowd = _spans("acl17-test", "crowdsourcing")
+    expert = {d["docid"]: d["Participants"]["MedicalStudent"] for d in _spans("acl17-test", "professional")}
+    authors = {d["docid"]: d["Participants"] for d in _spans("acl17-test", "crowdsourcing-agg")}
+    docs = {}
+    for line in (DATA / "pico_participants" / "docs.jsonl").read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        docs[record["docid"]] = record["text"]
+    crowd = [d for d in crowd if d["docid"] in expert]
+    texts = [docs[d["docid"]] for d in crowd]
+    gold = [expert[d["docid"]] for d in crowd]
+    rows = []
+    for method, model in [("majority-vote", SpanAggregator(MajorityVote)), ("dawid-skene", SpanAggregator())]:
+        model.fit([d["Participants"] for d in crowd], texts)
+        rows.append({"dataset": "pico_acl17_test", "method": method, "metric": "token F1",
+                     "assay": _token_f1(texts, model.spans_, gold)})
+        print(json.dumps(rows[-1]), flush=True)
+    published = {}
+    for method in ["MajorityVote", "DawidSkene", "HMMCrowd"]:
+        spans = [authors.get(d["docid"], {}).get(method, []) for d in crowd]
+        published[method] = _token_f1(texts, spans, gold)
+    rows.append({"dataset": "pico_acl17_test", "method": "authors' aggregates",
+                 "metric": "token F1", "published": published})
+    print(json.dumps(rows[-1]), flush=True)
+    return rows
+
+
+def table(assay: list[dict[str, Any]], crowdkit: list[dict[str, Any]]) -> str:
+    """A markdown table: one row per data set, Assay / Crowd-Kit per method, best published."""
+    ck = {(r["dataset"], r["method"]): r.get("crowdkit") for r in crowdkit}
+    lines = ["| data set | " + " | ".join(ASSAY_METHODS) + " | best Assay | best published |",
+             "|---" * (len(ASSAY_METHODS) + 3) + "|"]
+    by_set: dict[str, dict[str, float]] = {}
+    for row in assay:
+        by_set.setdefault(row["dataset"], {})[row["method"]] = row["assay"]
+    for name, scores in by_set.items():
+        if name not in CATEGORICAL:
+            continue
+        cells = []
+        for method in ASSAY_METHODS:
+            mine, theirs = scores.get(method), ck.get((name, method))
+            cell = f"{mine:.2f}" if mine is not None else "-"
+            cells.append(cell + (f" / {theirs:.2f}" if theirs is not None else ""))
+        published = {k: v for k, v in PUBLISHED.get(name, {}).items() if not k.startswith("CK-")}
+        best_pub = max(published.values()) if published else None
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {max(scores.values()):.2f} | "
+                     + (f"{best_pub:.2f}" if best_pub is not None else "n/a") + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small data sets only")
+    parser.add_argument("--crowdkit", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--skip-crowdkit", action="store_true", help="Assay only")
+    parser.add_argument("datasets", nargs="*", help="categorical data sets (default: all)")
+    args = parser.parse_args()
+    datasets = args.datasets or (QUICK_SETS if args.quick else list(CATEGORICAL))
+    if args.crowdkit:
+        crowdkit_worker(args.quick, datasets)
+        return
+    assay = assay_categorical(args.quick, [d for d in datasets if d in CATEGORICAL])
+    extra = assay_numeric() + assay_pairwise() + ([] if args.quick else assay_spans())
+    crowdkit = [] if args.skip_crowdkit else run_crowdkit(args.quick, [*datasets, "urbano_music_pref"])
+    for row in crowdkit:
+        print(json.dumps(row), flush=True)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    report = {"assay": assay + extra, "crowdkit": crowdkit, "published": PUBLISHED,
+              "table": table(assay, crowdkit)}
+    RESULTS.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print(report["table"])
+
+
+if __name__ == "__main__":
+    main()

@@ -117,7 +117,10 @@ def _point_at_real_objects(case: Any, world: World) -> None:
 @settings(deadline=None, suppress_health_check=list(HealthCheck))
 def test_generated_requests_never_get_a_server_error(case: Any, world: World) -> None:
     _point_at_real_objects(case, world)
+    import time as _t
+    _t0 = _t.perf_counter()
     response = case.call(app=world.app, headers=headers(_key_for(world, case.operation.path)))
+    print("TIMING", f"{_t.perf_counter()-_t0:.4f}", case.method, case.operation.path, response.status_code, len(case.body) if isinstance(case.body, (list, dict, str, bytes)) else "")
     assert response.status_code < 500, (
         f"{case.method} {case.formatted_path} -> {response.status_code}\n"
         f"{case.as_curl_command()}\n{response.text[:2000]}"

@@ -196,7 +196,7 @@ def test_dead_after_max_attempts_then_manual_retry(
 
 
 def test_pending_deliveries_survive_a_restart(
-    database_url: str, receiver: WebhookReceiver, tmp_path: object
+    database_url: str, receiver: WebhookReceiver
 ) -> None:
     seeded = seed(database_url, receiver.url, tasks=3)
     # A dispatcher claimed one delivery and died before sending it; then the server stopped.
@@ -220,6 +220,7 @@ def test_pending_deliveries_survive_a_restart(
     assert sorted(receiver.delivery_ids()) == sorted(r.id for r in delivery_rows(seeded))
     assert crashed.id in receiver.delivery_ids()
     assert {r.status for r in delivery_rows(seeded)} == {"delivered"}
+    seeded.factory.kw["bind"].dispose()
 
 
 def test_two_dispatchers_never_send_the_same_delivery_twice(

@@ -112,7 +112,10 @@ def make_task(session: Session, project: Project, **overrides: Any) -> Task:
 
 
 def make_response(
-    session: Session, task: Task, worker: Worker, answer: dict[str, Any] | None = None,
+    session: Session,
+    task: Task,
+    worker: Worker,
+    answer: dict[str, Any] | None = None,
     **overrides: Any,
 ) -> Response:
     """A submitted response of ``worker`` to ``task`` (with its closed assignment)."""
@@ -120,9 +123,15 @@ def make_response(
     assignment = _add(
         session,
         Assignment(
-            id=new_id("asg"), org_id=task.org_id, project_id=task.project_id, task_id=task.id,
-            worker_id=worker.id, status="submitted", expires_at=now + timedelta(minutes=15),
-            submitted_at=now, guideline_version=overrides.get("guideline_version", 1),
+            id=new_id("asg"),
+            org_id=task.org_id,
+            project_id=task.project_id,
+            task_id=task.id,
+            worker_id=worker.id,
+            status="submitted",
+            expires_at=now + timedelta(minutes=15),
+            submitted_at=now,
+            guideline_version=overrides.get("guideline_version", 1),
         ),
     )
     values: dict[str, Any] = {
@@ -135,8 +144,13 @@ def make_response(
     return _add(
         session,
         Response(
-            id=new_id("rsp"), org_id=task.org_id, project_id=task.project_id, task_id=task.id,
-            assignment_id=assignment.id, worker_id=worker.id, **values,
+            id=new_id("rsp"),
+            org_id=task.org_id,
+            project_id=task.project_id,
+            task_id=task.id,
+            assignment_id=assignment.id,
+            worker_id=worker.id,
+            **values,
         ),
     )
 
@@ -148,8 +162,11 @@ def make_review(session: Session, response: Response, reviewer: Worker, **overri
     return _add(
         session,
         Review(
-            id=new_id("rev"), org_id=response.org_id, response_id=response.id,
-            reviewer_id=reviewer.id, **values,
+            id=new_id("rev"),
+            org_id=response.org_id,
+            response_id=response.id,
+            reviewer_id=reviewer.id,
+            **values,
         ),
     )
 

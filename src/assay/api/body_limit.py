@@ -28,6 +28,7 @@ class BodyLimitMiddleware:
                 await self._refuse(send)
                 return
         received = 0
+        refused = False
 
         async def limited_receive() -> Message:
             nonlocal received
@@ -37,10 +38,21 @@ class BodyLimitMiddleware:
                 raise BodyTooLarge
             return message
 
+        async def guarded_send(message: Message) -> None:
+            # FastAPI turns an error raised while reading the body into its own 400; once the
+            # limit is passed, the client gets the 413 that says why instead.
+            nonlocal refused
+            if received <= self.max_bytes:
+                await send(message)
+            elif not refused:
+                refused = True
+                await self._refuse(send)
+
         try:
-            await self.app(scope, limited_receive, send)
+            await self.app(scope, limited_receive, guarded_send)
         except BodyTooLarge:
-            await self._refuse(send)
+            if not refused:
+                await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
         body: dict[str, Any] = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 import pydantic
@@ -52,6 +53,8 @@ def first_duplicate(values: list[str]) -> int | None:
 def grid_index(value: float, start: float, step: float) -> int | None:
     """Return ``k`` when ``value == start + k * step`` (up to float noise), else None."""
     position = (value - start) / step
+    if not math.isfinite(position):
+        return None  # e.g. a range so wide its width overflows a float
     k = round(position)
     return k if abs(position - k) <= 1e-9 * max(1.0, abs(position)) else None
 

@@ -25,8 +25,17 @@ from assay.envs.universe import Change, Universe, diff
 Row = Mapping[str, Any]
 Predicate = Callable[[Row], bool]
 CollectionName = Literal[
-    "people", "emails", "channels", "chat", "tickets", "branches", "files",
-    "pull_requests", "ci_checks", "events", "docs",
+    "people",
+    "emails",
+    "channels",
+    "chat",
+    "tickets",
+    "branches",
+    "files",
+    "pull_requests",
+    "ci_checks",
+    "events",
+    "docs",
 ]
 
 
@@ -35,8 +44,10 @@ class _Check(BaseModel):
 
 
 class Exists(_Check):
-    """At least ``min_count`` records of ``collection`` match ``where`` (only changed ones if
-    ``changed``: added or modified during the episode)."""
+    """At least ``min_count`` records of ``collection`` match ``where``.
+
+    With ``changed``, only records added or modified during the episode count.
+    """
 
     kind: Literal["exists"] = "exists"
     collection: CollectionName
@@ -72,7 +83,7 @@ class NoCollateral(_Check):
 
 
 class AnyOf(_Check):
-    """At least one of the nested checks passes (e.g. posted in chat, or mailed if chat was down)."""
+    """At least one nested check passes (e.g. posted in chat, or mailed if chat was down)."""
 
     kind: Literal["any"] = "any"
     checks: list[Check]
@@ -100,6 +111,7 @@ class Evidence:
         initial: the universe before the first step.
         final: the universe now.
         ignored: ``(collection, id)`` of records written by scheduled events, not by the agent.
+
     """
 
     initial: Universe
@@ -110,12 +122,18 @@ class Evidence:
     _rows: dict[tuple[str, str], Row] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.changes = [c for c in diff(self.initial, self.final) if (c.collection, c.id) not in self.ignored]
+        self.changes = [
+            c for c in diff(self.initial, self.final) if (c.collection, c.id) not in self.ignored
+        ]
         actor = self.final.people[self.final.actor]
-        self.variables = {"$actor": actor.id, "$actor_email": actor.email.lower(), "$actor_name": actor.name}
+        self.variables = {
+            "$actor": actor.id,
+            "$actor_email": actor.email.lower(),
+            "$actor_name": actor.name,
+        }
 
     def row(self, collection: str, rid: str, universe: Universe | None = None) -> Row:
-        """A record as plain data (cached for the final universe)."""
+        """Return a record as plain data (cached for the final universe)."""
         source = universe or self.final
         record = source.collections[collection][rid]
         if source is not self.final:
@@ -126,7 +144,7 @@ class Evidence:
         return self._rows[key]
 
     def rows(self, collection: str, changed: bool) -> Iterable[Row]:
-        """Final records of ``collection``; only added or modified ones if ``changed``."""
+        """Yield final records of ``collection``; only added or modified ones if ``changed``."""
         if changed:
             ids = [c.id for c in self.changes if c.collection == collection and c.after is not None]
         else:
@@ -138,12 +156,16 @@ def evaluate(check: Check, evidence: Evidence) -> tuple[bool, str]:
     """Run one check; returns whether it passed and a short explanation."""
     if isinstance(check, AnyOf | AllOf):
         results = [evaluate(c, evidence) for c in check.checks]
-        passed = any(r[0] for r in results) if isinstance(check, AnyOf) else all(r[0] for r in results)
+        passed = (
+            any(r[0] for r in results) if isinstance(check, AnyOf) else all(r[0] for r in results)
+        )
         return passed, "; ".join(r[1] for r in results)
     if isinstance(check, NoCollateral):
         return _no_collateral(check, evidence)
     predicate = compile_where(check.where, evidence.variables)
-    matched = [row["id"] for row in evidence.rows(check.collection, check.changed) if predicate(row)]
+    matched = [
+        row["id"] for row in evidence.rows(check.collection, check.changed) if predicate(row)
+    ]
     if isinstance(check, Absent):
         return not matched, f"unexpected {check.collection}: {matched}" if matched else "none found"
     if len(matched) >= check.min_count:
@@ -162,7 +184,10 @@ def _no_collateral(check: NoCollateral, evidence: Evidence) -> tuple[bool, str]:
             for a, match in rules
         ):
             unexpected.append(f"{change.collection}:{change.id} {change.kind}")
-    return not unexpected, f"collateral changes: {unexpected}" if unexpected else "no collateral changes"
+    return (
+        not unexpected,
+        f"collateral changes: {unexpected}" if unexpected else "no collateral changes",
+    )
 
 
 def compile_where(where: Mapping[str, Any], variables: Mapping[str, str]) -> Predicate:

@@ -16,14 +16,14 @@ import orjson
 from pydantic import BaseModel, ConfigDict
 
 from assay.envs.checks import Evidence
-from assay.envs.faults import FaultInjector, Injection
+from assay.envs.faults import FaultInjector, Injection, ScheduledEvent, StaleReads
 from assay.envs.generate import initial_universe, make_record
 from assay.envs.grading import Grade, grade
 from assay.envs.tasks import Task
 from assay.envs.tools import ALL_TOOLS, Tool
 from assay.envs.tools.system import FINISH
 from assay.envs.universe import Universe
-from assay.errors import AssayError, Conflict
+from assay.errors import AssayError, Conflict, InvalidInput
 
 
 @dataclass(slots=True)
@@ -44,7 +44,7 @@ class StepRecord:
         return bool(self.observation["ok"])
 
     def to_dict(self) -> dict[str, Any]:
-        """The step as JSON-ready data."""
+        """Return the step as JSON-ready data."""
         return asdict(self)
 
 
@@ -76,6 +76,7 @@ class Episode:
         faults: ``True`` for the task's own fault plan, ``False`` for a clean run, or a plan.
         seed: fixes every random fault; same seed and same actions give the same trajectory.
         max_steps: overrides the task's step limit.
+
     """
 
     def __init__(
@@ -92,7 +93,22 @@ class Episode:
         self.plan: list[Any] = list(task.faults if faults is True else faults or [])
         self.max_steps = max_steps or task.max_steps
         self._initial = initial_universe(task)
+        self._check_events()
         self.reset()
+
+    def _check_events(self) -> None:
+        """Apply the scheduled events to a scratch copy, so a bad one fails now, not mid-episode."""
+        scratch = self._initial.fork()
+        for event in [*self.task.events, *self.plan]:
+            if isinstance(event, ScheduledEvent):
+                try:
+                    scratch.put(
+                        event.collection, make_record(scratch, event.collection, event.record)
+                    )
+                except InvalidInput as error:
+                    raise InvalidInput(
+                        f"task {self.task.id}: event at step {event.at_step}: {error.message}"
+                    ) from error
 
     def reset(self, *, seed: int | None = None) -> dict[str, Any]:
         """Start over from the task's initial universe; returns the first observation."""
@@ -102,7 +118,7 @@ class Episode:
         self.records: list[StepRecord] = []
         self.injector = FaultInjector([*self.task.events, *self.plan], self.seed)
         self._eventful = bool(self.injector.events) or any(
-            type(f).__name__ == "StaleReads" for f in self.injector.calls
+            isinstance(f, StaleReads) for f in self.injector.calls
         )
         self._event_keys: set[tuple[str, str]] = set()
         self.finished = self.truncated = False
@@ -120,7 +136,7 @@ class Episode:
         return len(self.records)
 
     def first_observation(self) -> dict[str, Any]:
-        """What the agent sees before its first step: the task and who it is."""
+        """Describe what the agent sees before its first step: the task and who it is."""
         me = self.universe.actor_person
         return {
             "task_id": self.task.id,
@@ -131,12 +147,12 @@ class Episode:
         }
 
     def tools(self, at_step: int | None = None) -> list[Tool]:
-        """The tools as the agent sees them at a step (default: the next one), after any drift."""
+        """List the tools as the agent sees them at a step (default: the next), after drift."""
         step = at_step if at_step is not None else self.step_count + 1
         return [self.injector.tool_at(step, t) for t in ALL_TOOLS.values()]
 
     def tool_specs(self) -> list[dict[str, Any]]:
-        """The tools in OpenAI chat-completions format."""
+        """List the tools in OpenAI chat-completions format."""
         return [t.openai() for t in self.tools()]
 
     def step(self, tool: str, arguments: Mapping[str, Any] | str | None = None) -> dict[str, Any]:
@@ -144,6 +160,7 @@ class Episode:
 
         Raises:
             Conflict: the episode is already over.
+
         """
         if self.finished or self.truncated:
             raise Conflict("the episode is over; reset it to start again")
@@ -155,10 +172,17 @@ class Episode:
         observation["clock"] = clock.iso()
         if events:
             observation["notifications"] = [note for _, note in events if note]
-        self.records.append(StepRecord(
-            n, tool, arguments if isinstance(arguments, str) else dict(arguments or {}),
-            observation, injection.record(), observation["clock"], [key for key, _ in events],
-        ))
+        self.records.append(
+            StepRecord(
+                n,
+                tool,
+                dict(arguments) if isinstance(arguments, Mapping) else arguments,
+                observation,
+                injection.record(),
+                observation["clock"],
+                [key for key, _ in events],
+            )
+        )
         if tool == FINISH and observation["ok"]:
             self.finished = True
         elif n >= self.max_steps:
@@ -179,11 +203,17 @@ class Episode:
     def _call(self, n: int, name: str, arguments: Any) -> tuple[dict[str, Any], Injection]:
         found = ALL_TOOLS.get(name)
         if found is None:
-            return _error("unknown_tool", f"no tool named {name!r}", {"tools": sorted(ALL_TOOLS)}), Injection()
+            return _error(
+                "unknown_tool", f"no tool named {name!r}", {"tools": sorted(ALL_TOOLS)}
+            ), Injection()
         tool = self.injector.tool_at(n, found) if self.injector.drifts else found
         injection = self.injector.intercept(n, tool) if self.injector.calls else Injection()
         if injection.blocked:
-            details = {"retry_after_steps": injection.retry_after_steps} if injection.retry_after_steps else None
+            details = (
+                {"retry_after_steps": injection.retry_after_steps}
+                if injection.retry_after_steps
+                else None
+            )
             obs = _error(injection.code, injection.message, details)
             obs["error"]["status"] = injection.status
             return obs, injection
@@ -192,19 +222,23 @@ class Episode:
             return _error("invalid_arguments", args, {"parameters": tool.parameters}), injection
         problems = tool.validate(args)
         if problems:
-            return _error("invalid_arguments", "; ".join(problems), {"parameters": tool.parameters}), injection
+            return _error(
+                "invalid_arguments", "; ".join(problems), {"parameters": tool.parameters}
+            ), injection
         target = injection.stale_view or self.universe
         try:
             result = tool.handler(target, args)
         except AssayError as error:
             return _error(error.code, error.message, error.details), injection
+        except Exception as error:  # a tool bug must not end the episode; the trace keeps it
+            return _error("internal_error", f"{name} failed: {error!r}"), injection
         observation = {"ok": True, "result": result}
-        if not tool.writes:
+        if not tool.writes and tool.app != "system":
             observation["as_of"] = injection.stale_as_of or self.universe.clock.iso()
         return observation, injection
 
     def evidence(self) -> Evidence:
-        """The initial and current universe, for graders."""
+        """Bundle the initial and current universe for graders."""
         return Evidence(self._initial, self.universe, frozenset(self._event_keys))
 
     def grade(self) -> Grade:
@@ -217,7 +251,7 @@ class Episode:
         return result
 
     def trajectory_hash(self) -> str:
-        """A SHA-256 of every step record and the final state."""
+        """Hash (SHA-256) every step record and the final state."""
         blob = orjson.dumps(
             {"steps": [r.to_dict() for r in self.records], "state": self.universe.snapshot_hash()},
             option=orjson.OPT_SORT_KEYS,
@@ -266,7 +300,11 @@ def _parse_arguments(arguments: Any) -> dict[str, Any] | str:
 
 
 def replay(
-    task: Task, actions: Iterable[tuple[str, Any]], *, faults: bool | Sequence[Any] = False, seed: int = 0
+    task: Task,
+    actions: Iterable[tuple[str, Any]],
+    *,
+    faults: bool | Sequence[Any] = False,
+    seed: int = 0,
 ) -> Episode:
     """Run recorded actions against a fresh episode (stops early if the episode ends)."""
     episode = Episode(task, faults=faults, seed=seed)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from assay.envs.episode import Episode
+from assay.envs.episode import Episode, StepRecord
 from assay.envs.prompting import observation_text, system_prompt
 
 
@@ -23,16 +23,7 @@ def to_chat(episode: Episode) -> dict[str, Any]:
         {"role": "user", "content": episode.task.instruction},
     ]
     for record in episode.records:
-        call_id = f"call_{record.step}"
-        arguments = record.arguments if isinstance(record.arguments, str) else json.dumps(
-            record.arguments, ensure_ascii=False, sort_keys=True
-        )
-        messages.append({
-            "role": "assistant",
-            "content": None,
-            "tool_calls": [{"id": call_id, "type": "function", "function": {"name": record.tool, "arguments": arguments}}],
-        })
-        messages.append({"role": "tool", "tool_call_id": call_id, "content": observation_text(record.observation)})
+        messages.extend(_step_messages(record))
     result = episode.result()
     return {
         "messages": messages,
@@ -46,6 +37,23 @@ def to_chat(episode: Episode) -> dict[str, Any]:
             "trajectory_hash": result.trajectory_hash,
         },
     }
+
+
+def _step_messages(record: StepRecord) -> list[dict[str, Any]]:
+    """One step as an assistant tool call and the tool message answering it."""
+    call_id = f"call_{record.step}"
+    arguments = record.arguments
+    if not isinstance(arguments, str):
+        arguments = json.dumps(arguments, ensure_ascii=False, sort_keys=True)
+    call = {
+        "id": call_id,
+        "type": "function",
+        "function": {"name": record.tool, "arguments": arguments},
+    }
+    return [
+        {"role": "assistant", "content": None, "tool_calls": [call]},
+        {"role": "tool", "tool_call_id": call_id, "content": observation_text(record.observation)},
+    ]
 
 
 def export_jsonl(episodes: Iterable[Episode], path: str | Path, *, min_score: float = 0.0) -> int:

@@ -18,7 +18,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from assay.envs.tools import Tool
 from assay.envs.universe import Universe
 
-_STATUS_CODES = {429: "rate_limited", 500: "server_error", 502: "bad_gateway", 503: "unavailable", 504: "timeout"}
+_STATUS_CODES = {
+    429: "rate_limited",
+    500: "server_error",
+    502: "bad_gateway",
+    503: "unavailable",
+    504: "timeout",
+}
 
 
 class ScheduledEvent(BaseModel):
@@ -145,7 +151,7 @@ class Injection:
         return _STATUS_CODES.get(self.status or 0, "error")
 
     def record(self) -> dict[str, Any] | None:
-        """The injection as trajectory data, or None when nothing was injected."""
+        """Return the injection as trajectory data, or None when nothing was injected."""
         if self.kind is None:
             return None
         out: dict[str, Any] = {"kind": self.kind}
@@ -164,16 +170,21 @@ class FaultInjector:
     Args:
         faults: the plan.
         seed: the episode seed; with the same actions it fixes every fault that fires.
+
     """
 
     def __init__(self, faults: Sequence[Any], seed: int) -> None:
-        self.calls: tuple[_WindowFault, ...] = tuple(f for f in faults if isinstance(f, _WindowFault))
+        self.calls: tuple[_WindowFault, ...] = tuple(
+            f for f in faults if isinstance(f, _WindowFault)
+        )
         self.drifts = tuple(f for f in self.calls if isinstance(f, Drift))
         self.events: dict[int, list[ScheduledEvent]] = {}
         for event in faults:
             if isinstance(event, ScheduledEvent):
                 self.events.setdefault(event.at_step, []).append(event)
-        self._rngs = [random.Random(f"{seed}:{i}:{type(f).__name__}") for i, f in enumerate(self.calls)]
+        self._rngs = [
+            random.Random(f"{seed}:{i}:{type(f).__name__}") for i, f in enumerate(self.calls)
+        ]
         self._hits = [0] * len(self.calls)
         self._recent: list[deque[int]] = [deque() for _ in self.calls]
         self._stale: dict[int, Universe] = {}
@@ -214,7 +225,10 @@ class FaultInjector:
             if isinstance(fault, Latency):
                 out.kind, out.latency = "latency", out.latency + fault.seconds
                 if fault.timeout is not None and fault.seconds > fault.timeout:
-                    out.status, out.message = 504, f"{tool.app} did not answer within {fault.timeout:g}s"
+                    out.status, out.message = (
+                        504,
+                        f"{tool.app} did not answer within {fault.timeout:g}s",
+                    )
             elif isinstance(fault, Outage):
                 out.kind, out.status = "outage", 503
                 out.message = f"{tool.app} is unavailable (service outage)"

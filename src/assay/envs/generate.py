@@ -21,7 +21,12 @@ from assay.envs.universe import Clock, Universe, parse_iso, to_iso
 from assay.errors import InvalidInput
 
 _PREFIX = {"emails": ("m", 4), "chat": ("c", 4), "events": ("ev", 3), "docs": ("doc", 3)}
-_STAMPS = {"emails": ("sent_at",), "chat": ("ts",), "tickets": ("created_at", "updated_at"), "docs": ("updated_at",)}
+_STAMPS = {
+    "emails": ("sent_at",),
+    "chat": ("ts",),
+    "tickets": ("created_at", "updated_at"),
+    "docs": ("updated_at",),
+}
 _NUMBERED = re.compile(r"^([A-Za-z]+)-(\d+)$")
 
 
@@ -32,6 +37,7 @@ def make_record(universe: Universe, collection: str, raw: Mapping[str, Any]) -> 
 
     Raises:
         InvalidInput: the collection is unknown or the fields do not fit.
+
     """
     if collection not in COLLECTIONS:
         raise InvalidInput(f"unknown collection {collection!r}")
@@ -45,7 +51,9 @@ def make_record(universe: Universe, collection: str, raw: Mapping[str, Any]) -> 
             prefix, width = _PREFIX.get(collection, (collection[:3], 3))
             data["id"] = universe.new_id(prefix, width)
     for stamp in _STAMPS.get(collection, ()):
-        if stamp not in data or (existing is not None and stamp == "updated_at" and stamp not in raw):
+        if stamp not in data or (
+            existing is not None and stamp == "updated_at" and stamp not in raw
+        ):
             data[stamp] = universe.clock.iso()
     if collection == "emails":
         data = _normalise_email(universe, data)
@@ -64,7 +72,7 @@ def _normalise_email(universe: Universe, data: dict[str, Any]) -> dict[str, Any]
 
 
 def counters_for(universe: Universe) -> dict[str, int]:
-    """The highest number used per id prefix (``ENG-104`` -> ``ENG: 104``), threads included."""
+    """Find the highest number used per id prefix (``ENG-104`` -> ``ENG: 104``)."""
     counters: dict[str, int] = {}
     ids = [rid for records in universe.collections.values() for rid in records]
     ids += [e.thread_id for e in universe.emails.values()]
@@ -94,14 +102,16 @@ def build_universe(spec: Mapping[str, Any]) -> Universe:
 
 
 def _inherit_branch_files(universe: Universe) -> None:
-    """A spec lists only the files a branch changed; the rest come from the branch it left."""
+    """Copy files a branch did not change from the branch it left (specs list only changes)."""
     for branch in universe.branches.values():
         parent = branch.created_from
         if parent is None:
             continue
         own = {f.path for f in universe.files.values() if f.branch == branch.id}
         for f in [f for f in universe.files.values() if f.branch == parent and f.path not in own]:
-            universe.put("files", f.model_copy(update={"id": f"{branch.id}:{f.path}", "branch": branch.id}))
+            universe.put(
+                "files", f.model_copy(update={"id": f"{branch.id}:{f.path}", "branch": branch.id})
+            )
 
 
 def _add_filler(universe: Universe, filler: Mapping[str, Any]) -> None:
@@ -123,30 +133,52 @@ def _add_filler(universe: Universe, filler: Mapping[str, Any]) -> None:
         line = rng.choice(filler["chat"]["lines"])
         channel = universe.channels[line["channel"]]
         author = rng.choice(sorted(channel.members) or staff)
-        raw = {"id": f"c-{i + 1:04d}", "channel": channel.id, "author": author,
-               "text": fill(rng.choice(line["texts"])), "ts": moment()}
+        raw = {
+            "id": f"c-{i + 1:04d}",
+            "channel": channel.id,
+            "author": author,
+            "text": fill(rng.choice(line["texts"])),
+            "ts": moment(),
+        }
         universe.put("chat", make_record(universe, "chat", raw))
     for i in range(int(filler["emails"]["count"])):
         kind = rng.choice(filler["emails"]["kinds"])
-        raw = {"id": f"m-{i + 1:04d}", "sender": kind["sender"], "to": kind["to"],
-               "subject": fill(rng.choice(kind["subjects"])), "body": fill(rng.choice(kind["bodies"])),
-               "sent_at": moment()}
+        raw = {
+            "id": f"m-{i + 1:04d}",
+            "sender": kind["sender"],
+            "to": kind["to"],
+            "subject": fill(rng.choice(kind["subjects"])),
+            "body": fill(rng.choice(kind["bodies"])),
+            "sent_at": moment(),
+        }
         universe.put("emails", make_record(universe, "emails", raw))
     _add_filler_tickets(universe, filler["tickets"], rng, staff, moment, fill)
 
 
 def _add_filler_tickets(
-    universe: Universe, spec: Mapping[str, Any], rng: random.Random, staff: list[str], moment: Any, fill: Any
+    universe: Universe,
+    spec: Mapping[str, Any],
+    rng: random.Random,
+    staff: list[str],
+    moment: Any,
+    fill: Any,
 ) -> None:
     numbers: dict[str, int] = {}
     for _ in range(int(spec["count"])):
         project = rng.choice(sorted(spec["titles"]))
         numbers[project] = numbers.get(project, 0) + 1
         stamp = moment()
-        raw = {"id": f"{project}-{numbers[project]:03d}", "project": project,
-               "title": fill(rng.choice(spec["titles"][project])), "status": rng.choice(["resolved", "closed"]),
-               "priority": rng.choice(["p2", "p3"]), "assignee": rng.choice(staff),
-               "reporter": rng.choice(staff), "created_at": stamp, "updated_at": stamp}
+        raw = {
+            "id": f"{project}-{numbers[project]:03d}",
+            "project": project,
+            "title": fill(rng.choice(spec["titles"][project])),
+            "status": rng.choice(["resolved", "closed"]),
+            "priority": rng.choice(["p2", "p3"]),
+            "assignee": rng.choice(staff),
+            "reporter": rng.choice(staff),
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
         universe.put("tickets", make_record(universe, "tickets", raw))
 
 
@@ -157,12 +189,12 @@ def _base(name: str) -> Universe:
 
 
 def load_universe(name: str = "startup") -> Universe:
-    """A fresh copy of a bundled universe (built once per process, then forked)."""
+    """Return a fresh copy of a bundled universe (built once per process, then forked)."""
     return _base(name).fork()
 
 
 def initial_universe(task: Task) -> Universe:
-    """The universe a task starts from: its bundled universe, its fixtures, its actor."""
+    """Build the universe a task starts from: its bundled universe, fixtures and actor."""
     universe = load_universe(task.universe)
     if task.actor not in universe.people:
         raise InvalidInput(f"task {task.id}: unknown actor {task.actor!r}")

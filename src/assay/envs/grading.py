@@ -61,7 +61,7 @@ class Grade(BaseModel):
         return any(item.score is None for item in self.rubric)
 
     def with_rubric(self, scores: Mapping[str, float]) -> Grade:
-        """This grade with rubric items graded (points earned per item id).
+        """Return a copy with rubric items graded (points earned per item id).
 
         The rubric joins the partial-credit part of the score; full completion stays defined by
         the automatic checks.
@@ -83,23 +83,40 @@ def _score(earned: float, total: float, success: bool) -> float:
     return round(0.5 * (earned / total if total else 0.0) + 0.5 * float(success), 6)
 
 
-def grade(task: Task, evidence: Evidence) -> Grade:
-    """Grade the final universe in ``evidence`` against ``task``."""
+def _run_checks(task: Task, evidence: Evidence) -> list[CheckResult]:
     results: list[CheckResult] = []
     for point in task.checkpoints:
         passed, detail = evaluate(point.check, evidence)
-        results.append(CheckResult(
-            id=point.id, description=point.description, kind="checkpoint",
-            passed=passed, points=point.points, detail=detail,
-        ))
-    fatal = False
+        results.append(
+            CheckResult(
+                id=point.id,
+                description=point.description,
+                kind="checkpoint",
+                passed=passed,
+                points=point.points,
+                detail=detail,
+            )
+        )
     for guard in task.guards:
         passed, detail = evaluate(guard.check, evidence)
-        fatal = fatal or (guard.fatal and not passed)
-        results.append(CheckResult(
-            id=guard.id, description=guard.description, kind="guard",
-            passed=passed, points=0, detail=detail, fatal=guard.fatal,
-        ))
+        results.append(
+            CheckResult(
+                id=guard.id,
+                description=guard.description,
+                kind="guard",
+                passed=passed,
+                points=0,
+                detail=detail,
+                fatal=guard.fatal,
+            )
+        )
+    return results
+
+
+def grade(task: Task, evidence: Evidence) -> Grade:
+    """Grade the final universe in ``evidence`` against ``task``."""
+    results = _run_checks(task, evidence)
+    fatal = any(r.fatal and not r.passed for r in results)
     earned = sum(r.points for r in results if r.kind == "checkpoint" and r.passed)
     total = sum(p.points for p in task.checkpoints)
     success = all(r.passed for r in results)

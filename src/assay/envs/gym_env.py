@@ -26,7 +26,12 @@ ENV_ID = "assay/Universe-v0"
 def _dumps(value: Any, limit: int) -> str:
     text = json.dumps(value, ensure_ascii=True, sort_keys=True)
     if len(text) > limit:
-        text = json.dumps({"ok": False, "error": {"code": "observation_too_large", "message": f"over {limit} characters"}})
+        text = json.dumps(
+            {
+                "ok": False,
+                "error": {"code": "observation_too_large", "message": f"over {limit} characters"},
+            }
+        )
     return text
 
 
@@ -42,9 +47,11 @@ class AssayEnv(gym.Env[str, str]):
     ``reset(options={"faults": bool})`` switches faults for one episode. Without a seed, the
     episode seed is drawn from the environment's generator, so ``reset(seed=s)`` followed by plain
     ``reset()`` calls is reproducible.
+
     """
 
-    metadata = {"render_modes": ["ansi"], "render_fps": 4}
+    # Gymnasium declares metadata as a plain class attribute; a ClassVar would clash with it.
+    metadata: dict[str, Any] = {"render_modes": ["ansi"], "render_fps": 4}  # noqa: RUF012
 
     def __init__(
         self,
@@ -59,11 +66,15 @@ class AssayEnv(gym.Env[str, str]):
         self.max_observation = max_observation
         self.render_mode = render_mode
         self.action_space = spaces.Text(max_length=16_384, min_length=0, charset=CHARSET)
-        self.observation_space = spaces.Text(max_length=max_observation, min_length=0, charset=CHARSET)
+        self.observation_space = spaces.Text(
+            max_length=max_observation, min_length=0, charset=CHARSET
+        )
         self.episode = Episode(self.task, faults=faults)
         self._last = ""
 
-    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
+    def reset(
+        self, *, seed: int | None = None, options: dict[str, Any] | None = None
+    ) -> tuple[str, dict[str, Any]]:
         """Start a new episode of the task."""
         super().reset(seed=seed)
         episode_seed = seed if seed is not None else int(self.np_random.integers(0, 2**31 - 1))
@@ -85,13 +96,13 @@ class AssayEnv(gym.Env[str, str]):
             info.update(score=grade.score, success=grade.success)
         return self._last, reward, self.episode.finished, self.episode.truncated, info
 
-    def render(self) -> str | None:  # type: ignore[override]
-        """The last observation, in ``ansi`` mode."""
+    def render(self) -> str | None:
+        """Return the last observation, in ``ansi`` mode."""
         return self._last if self.render_mode == "ansi" else None
 
 
 def _parse_action(action: str) -> tuple[str, Any]:
-    """The tool name and arguments of an action; a malformed action names no tool."""
+    """Split an action into tool name and arguments; a malformed one names no tool."""
     try:
         parsed = json.loads(action)
     except (TypeError, ValueError):
@@ -102,4 +113,4 @@ def _parse_action(action: str) -> tuple[str, Any]:
 
 
 if ENV_ID not in gym.registry:
-    gym.register(id=ENV_ID, entry_point="assay.envs.gym_env:AssayEnv", disable_env_checker=True)
+    gym.register(id=ENV_ID, entry_point="assay.envs.gym_env:AssayEnv")

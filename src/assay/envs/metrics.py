@@ -70,7 +70,9 @@ def _mean(values: Iterable[float]) -> float:
     return round(sum(items) / len(items), 6) if items else 0.0
 
 
-def task_metrics(task_id: str, results: Sequence[EpisodeResult], ks: Sequence[int] = (1,)) -> TaskMetrics:
+def task_metrics(
+    task_id: str, results: Sequence[EpisodeResult], ks: Sequence[int] = (1,)
+) -> TaskMetrics:
     """Metrics of one task from its runs (k values above the number of runs are skipped)."""
     n, c = len(results), sum(r.success for r in results)
     usable = [k for k in ks if 0 < k <= n]
@@ -106,7 +108,9 @@ def summarise(results: Iterable[EpisodeResult], ks: Sequence[int] = (1,)) -> Set
     )
 
 
-def robustness_ratio(clean: SetMetrics | TaskMetrics, faulted: SetMetrics | TaskMetrics) -> float | None:
+def robustness_ratio(
+    clean: SetMetrics | TaskMetrics, faulted: SetMetrics | TaskMetrics
+) -> float | None:
     """Mean score with faults over mean score without; None when the clean score is 0."""
     if clean.mean_score == 0:
         return None

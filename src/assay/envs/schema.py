@@ -17,15 +17,17 @@ _Check = Callable[[Any], str | None]
 
 
 def string(description: str, *, enum: Sequence[str] | None = None) -> dict[str, Any]:
-    """A string parameter, optionally restricted to ``enum``."""
+    """Describe a string parameter, optionally restricted to ``enum``."""
     schema: dict[str, Any] = {"type": "string", "description": description}
     if enum is not None:
         schema["enum"] = list(enum)
     return schema
 
 
-def integer(description: str, *, minimum: int | None = None, maximum: int | None = None) -> dict[str, Any]:
-    """An integer parameter with optional inclusive bounds."""
+def integer(
+    description: str, *, minimum: int | None = None, maximum: int | None = None
+) -> dict[str, Any]:
+    """Describe an integer parameter with optional inclusive bounds."""
     schema: dict[str, Any] = {"type": "integer", "description": description}
     if minimum is not None:
         schema["minimum"] = minimum
@@ -35,17 +37,17 @@ def integer(description: str, *, minimum: int | None = None, maximum: int | None
 
 
 def boolean(description: str) -> dict[str, Any]:
-    """A true/false parameter."""
+    """Describe a true/false parameter."""
     return {"type": "boolean", "description": description}
 
 
 def strings(description: str) -> dict[str, Any]:
-    """A list-of-strings parameter."""
+    """Describe a list-of-strings parameter."""
     return {"type": "array", "items": {"type": "string"}, "description": description}
 
 
 def parameters(required: Sequence[str] = (), **properties: dict[str, Any]) -> dict[str, Any]:
-    """The JSON schema of a tool's arguments: an object with no extra keys."""
+    """Build the JSON schema of a tool's arguments: an object with no extra keys."""
     return {
         "type": "object",
         "properties": properties,
@@ -60,7 +62,9 @@ def compile_schema(schema: Mapping[str, Any]) -> Validator:
     required = tuple(schema.get("required", ()))
 
     def validate(arguments: Mapping[str, Any]) -> list[str]:
-        problems = [f"missing required parameter {name!r}" for name in required if name not in arguments]
+        problems = [
+            f"missing required parameter {name!r}" for name in required if name not in arguments
+        ]
         for name, value in arguments.items():
             check = checks.get(name)
             if check is None:
@@ -101,11 +105,11 @@ def _string_check(name: str, enum: Sequence[str] | None) -> _Check:
 
 
 def _number_check(name: str, kind: str, low: float | None, high: float | None) -> _Check:
-    types: tuple[type, ...] = (int,) if kind == "integer" else (int, float)
-
     def check(value: Any) -> str | None:
-        if isinstance(value, bool) or not isinstance(value, types):
-            return f"{name!r} must be an {kind}" if kind == "integer" else f"{name!r} must be a number"
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return f"{name!r} must be a number"
+        if kind == "integer" and not isinstance(value, int):
+            return f"{name!r} must be an integer"
         if (low is not None and value < low) or (high is not None and value > high):
             return f"{name!r} must be between {low} and {high}"
         return None

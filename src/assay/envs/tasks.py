@@ -63,6 +63,7 @@ class Task(BaseModel):
         events: things that happen on schedule in every run.
         faults: what goes wrong when the task runs with faults.
         needs_fallback: whether a plan without a fallback is expected to fail under the faults.
+
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -102,16 +103,17 @@ def _by_id(raw: list[dict[str, Any]]) -> dict[str, Task]:
 
 @cache
 def bundled_tasks(universe: str = "startup") -> dict[str, Task]:
-    """The tasks shipped with a bundled universe, keyed by id."""
+    """Load the tasks shipped with a bundled universe, keyed by id."""
     text = resources.files("assay.envs").joinpath("data", universe, "tasks.json").read_text("utf-8")
     return _by_id(json.loads(text))
 
 
 def get_task(task_id: str, universe: str = "startup") -> Task:
-    """A bundled task by id.
+    """Return a bundled task by id.
 
     Raises:
         NotFound: no such task.
+
     """
     tasks = bundled_tasks(universe)
     if task_id not in tasks:

@@ -15,7 +15,6 @@ from typing import Any, cast
 
 import orjson
 
-from assay.errors import InvalidInput
 from assay.envs.records import (
     COLLECTIONS,
     Branch,
@@ -31,6 +30,7 @@ from assay.envs.records import (
     RepoFile,
     Ticket,
 )
+from assay.errors import InvalidInput
 
 
 def to_iso(seconds: int) -> str:
@@ -43,6 +43,7 @@ def parse_iso(text: str) -> int:
 
     Raises:
         InvalidInput: the text is not a date-time.
+
     """
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -51,6 +52,9 @@ def parse_iso(text: str) -> int:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return int(moment.timestamp())
+
+
+_TEXT_CACHE_LIMIT = 200_000
 
 
 class Clock:
@@ -66,7 +70,7 @@ class Clock:
         self.now += round(seconds)
 
     def iso(self) -> str:
-        """The current time as an ISO 8601 UTC timestamp."""
+        """Return the current time as an ISO 8601 UTC timestamp."""
         return to_iso(self.now)
 
 
@@ -90,6 +94,7 @@ class Universe:
         clock: the frozen clock.
         collections: records by collection name, then by id.
         counters: the last number used per id prefix, so new ids are deterministic.
+
     """
 
     __slots__ = ("_text", "actor", "clock", "collections", "counters", "name")
@@ -111,7 +116,7 @@ class Universe:
             key: dict(given.get(key, {})) for key in COLLECTIONS
         }
         self.counters: dict[str, int] = dict(counters or {})
-        self._text: dict[int, tuple[Record, str]] = {}
+        self._text: dict[int, tuple[Record, tuple[str, ...], str]] = {}
 
     # Typed views of the collections, for tools and graders.
     @property
@@ -175,15 +180,15 @@ class Universe:
         return self.people[self.actor]
 
     def fork(self) -> Universe:
-        """An independent copy that shares the (frozen) records with this one."""
+        """Return an independent copy that shares the (frozen) records with this one."""
         twin = Universe(name=self.name, actor=self.actor, clock=Clock(self.clock.now))
         twin.collections = {key: records.copy() for key, records in self.collections.items()}
         twin.counters = self.counters.copy()
-        twin._text = self._text.copy()
+        twin._text = self._text  # shared: entries are checked by identity, so forks agree
         return twin
 
     def new_id(self, prefix: str, width: int = 3) -> str:
-        """The next id for ``prefix`` (``SUP`` -> ``SUP-214``); deterministic for a given state."""
+        """Allocate the next id for ``prefix`` (``SUP`` -> ``SUP-214``), deterministically."""
         number = self.counters.get(prefix, 0) + 1
         self.counters[prefix] = number
         return f"{prefix}-{number:0{width}d}"
@@ -195,21 +200,25 @@ class Universe:
     def text_of(self, record: Record, *fields: str) -> str:
         """Lower-cased searchable text of ``record`` (cached; records are immutable)."""
         cached = self._text.get(id(record))
-        if cached is not None and cached[0] is record:
-            return cached[1]
+        if cached is not None and cached[0] is record and cached[1] == fields:
+            return cached[2]
         text = " ".join(str(getattr(record, name)) for name in fields).lower()
-        self._text[id(record)] = (record, text)
+        if len(self._text) > _TEXT_CACHE_LIMIT:
+            self._text.clear()  # records of finished episodes pile up; start over
+        self._text[id(record)] = (record, fields, text)
         return text
 
     def to_state(self) -> dict[str, Any]:
-        """The universe as plain JSON-ready data (the inverse of ``Universe.from_state``)."""
+        """Return the universe as plain JSON-ready data (the inverse of ``from_state``)."""
         return {
             "name": self.name,
             "actor": self.actor,
             "now": self.clock.iso(),
             "counters": dict(sorted(self.counters.items())),
             "collections": {
-                key: {rid: record.model_dump(mode="json") for rid, record in sorted(records.items())}
+                key: {
+                    rid: record.model_dump(mode="json") for rid, record in sorted(records.items())
+                }
                 for key, records in self.collections.items()
             },
         }
@@ -220,6 +229,7 @@ class Universe:
 
         Raises:
             InvalidInput: a collection is unknown or a record does not fit its type.
+
         """
         collections: dict[str, dict[str, Record]] = {}
         for key, records in dict(state.get("collections", {})).items():
@@ -236,7 +246,7 @@ class Universe:
         )
 
     def snapshot_hash(self) -> str:
-        """A SHA-256 of the canonical JSON state: equal states give equal hashes."""
+        """Hash (SHA-256) the canonical JSON state: equal states give equal hashes."""
         blob = orjson.dumps(self.to_state(), option=orjson.OPT_SORT_KEYS)
         return hashlib.sha256(blob).hexdigest()
 
@@ -250,9 +260,7 @@ def diff(before: Universe, after: Universe) -> list[Change]:
     return changes
 
 
-def _diff_collection(
-    key: str, old: dict[str, Record], new: dict[str, Record]
-) -> Iterator[Change]:
+def _diff_collection(key: str, old: dict[str, Record], new: dict[str, Record]) -> Iterator[Change]:
     for rid in sorted(old.keys() | new.keys()):
         a, b = old.get(rid), new.get(rid)
         if a is b:

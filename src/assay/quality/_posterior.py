@@ -73,11 +73,16 @@ def chosen_posterior(codes: LabelCodes, probas: FloatArray) -> FloatArray:
     return probas[codes.task_idx, codes.label_idx]
 
 
-def decide(probas: FloatArray, seed: int | None) -> IntArray:
-    """Most probable class per task; exact ties are broken at random (reproducibly).
+def decide(probas: FloatArray, class_use: FloatArray, seed: int | None) -> IntArray:
+    """Most probable class per task; exact ties go to the class workers used least.
+
+    A vote for a label workers rarely give is stronger evidence than a vote for the label
+    they give by default (careless answers pile up on the common label), so among tied
+    classes the least-used one wins; remaining ties are broken at random with ``seed``.
 
     Args:
         probas: Posterior per (task, class).
+        class_use: How many rows used each class.
         seed: Seed of the tie-breaking draw; the same seed gives the same labels.
 
     Returns:
@@ -88,7 +93,8 @@ def decide(probas: FloatArray, seed: int | None) -> IntArray:
     if not (tied.sum(axis=1) > 1).any():
         return np.asarray(probas.argmax(axis=1), dtype=np.intp)
     draw = np.random.default_rng(seed).random(probas.shape)
-    return np.asarray(np.where(tied, draw, -1.0).argmax(axis=1), dtype=np.intp)
+    rank = class_use.max() + 1.0 - class_use  # larger for rarer classes
+    return np.asarray(np.where(tied, rank[None, :] + draw, -1.0).argmax(axis=1), dtype=np.intp)
 
 
 def class_frequency(codes: LabelCodes) -> FloatArray:
@@ -114,3 +120,8 @@ def worker_agreement(codes: LabelCodes, labels: IntArray) -> FloatArray:
 def converged(history: list[float], tol: float) -> bool:
     """True when the last two objective values differ by less than ``tol``."""
     return len(history) > 1 and abs(history[-1] - history[-2]) < tol
+
+
+def log_sigmoid(x: FloatArray) -> FloatArray:
+    """``log(1 / (1 + exp(-x)))``, stable and several times faster than ``np.logaddexp``."""
+    return np.asarray(np.minimum(x, 0.0) - np.log1p(np.exp(-np.abs(x))), dtype=np.float64)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import mimetypes
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Literal
+from typing import Any, Literal
 
 import httpx
 
 from assay.sdk._bulk import TaskLike, chunks, combine
 from assay.sdk._errors import AssayAPIError
+from assay.sdk._files import MediaSource, download, upload
 from assay.sdk._http import HttpSession
 from assay.sdk._models import (
     Assignment,
@@ -36,7 +36,6 @@ ExportFormat = Literal["jsonl", "parquet"]
 ExportKind = Literal["results", "responses"]
 # Called after each chunk with (tasks sent so far, total if known).
 ProgressCallback = Callable[[int, int | None], None]
-MediaSource = str | os.PathLike[str] | bytes | IO[bytes]
 
 
 class Client:
@@ -352,27 +351,7 @@ class Client:
             filename: The name to store; defaults to the path's name.
 
         """
-        if isinstance(source, bytes):
-            return self._upload(source, filename or "upload", content_type)
-        if isinstance(source, str | os.PathLike):
-            path = Path(source)
-            with path.open("rb") as file:
-                return self._upload(file, filename or path.name, content_type)
-        return self._upload(source, filename or "upload", content_type)
-
-    def _upload(self, data: bytes | IO[bytes], filename: str, content_type: str | None) -> Media:
-        content_type = content_type or mimetypes.guess_type(filename)[0]
-        content_type = content_type or "application/octet-stream"
-        start = data.tell() if not isinstance(data, bytes) and data.seekable() else None
-
-        def files() -> dict[str, Any]:
-            # A retried upload (refused connection) must send the file from its start again.
-            if start is not None and not isinstance(data, bytes):
-                data.seek(start)
-            return {"files": {"file": (filename, data, content_type)}}
-
-        answer = self._session.request("POST", "/v1/media", idempotent=False, build=files)
-        return Media.model_validate(answer)
+        return Media.model_validate(upload(self._session, source, content_type, filename))
 
     def export(
         self,
@@ -395,20 +374,8 @@ class Client:
 
         """
         target = Path(path) if path is not None else Path(f"{project_id}-{kind}.{fmt}")
-        partial = target.with_name(target.name + ".part")
         params = {"format": fmt, "kind": kind}
-        try:
-            with (
-                self._session.stream(f"/v1/projects/{project_id}/export", params) as response,
-                partial.open("wb") as out,
-            ):
-                for block in response.iter_bytes():
-                    out.write(block)
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
-        partial.replace(target)
-        return target
+        return download(self._session, f"/v1/projects/{project_id}/export", params, target)
 
     def audit_events(
         self,

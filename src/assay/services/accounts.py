@@ -171,8 +171,8 @@ def login(session: Session, email: str, password: str) -> WebLogin:
     store.delete_expired_web_sessions(session, account.id, now)
     token = secrets.token_urlsafe(32)
     web_session = store.insert_web_session(
-        session, token=_token_hash(token), account_id=account.id,
-        csrf_token=secrets.token_urlsafe(32), expires_at=now + SESSION_LIFETIME,
+        session, token_hash=_token_hash(token), account_id=account.id,
+        csrf_token=secrets.token_urlsafe(32), created_at=now, expires_at=now + SESSION_LIFETIME,
     )
     session.commit()
     return WebLogin(token=token, web_session=web_session, account=account)

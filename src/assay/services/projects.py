@@ -93,7 +93,9 @@ def update_project(
     project = load_project(session, actor, project_id)
     before = _snapshot(project)
     values = change.model_dump(mode="json", exclude_unset=True)
-    if "callback_url" in values and values["callback_url"] is not None:
+    # null clears the callback URL; for every other field it means "leave as is".
+    values = {k: v for k, v in values.items() if v is not None or k == "callback_url"}
+    if values.get("callback_url") is not None:
         values["callback_url"] = str(change.callback_url)
     for name, value in values.items():
         setattr(project, name, value)

@@ -10,6 +10,7 @@ from typing import Any
 from assay.domain.answers import answer_key, validate_answer
 from assay.domain.enums import AssignmentStatus, TaskState
 from assay.errors import Conflict, LeaseExpired
+from assay.services import sides
 from assay.services.actor import Actor
 from assay.services.qualification import evaluate_qualification
 from assay.services.results import aggregate_result
@@ -73,6 +74,7 @@ def submit_response(
     project = project_store.get_project(session, actor.org_id, assignment.project_id)
     assert task is not None and project is not None
     normalised = validate_answer(project_template(project), answer, task.payload)
+    normalised = sides.to_task_order(session, assignment, project, task, normalised)
     if assignment.status == AssignmentStatus.SUBMITTED:
         earlier = store.latest_response(session, assignment.id)
         if earlier is not None and earlier.answer == normalised:

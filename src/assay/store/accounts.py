@@ -41,25 +41,27 @@ def get_account(session: Session, account_id: str) -> Account | None:
 
 
 def insert_web_session(
-    session: Session, *, token: str, account_id: str, csrf_token: str, expires_at: datetime
+    session: Session, *, token_hash: str, account_id: str, csrf_token: str,
+    created_at: datetime, expires_at: datetime,
 ) -> WebSession:
-    """Store a new logged-in browser session."""
+    """Store a new logged-in browser session (keyed by the hash of its cookie token)."""
     web_session = WebSession(
-        id=token, account_id=account_id, csrf_token=csrf_token, expires_at=expires_at
+        id=token_hash, account_id=account_id, csrf_token=csrf_token, created_at=created_at,
+        expires_at=expires_at,
     )
     session.add(web_session)
     session.flush()
     return web_session
 
 
-def get_web_session(session: Session, token: str) -> WebSession | None:
-    """A browser session by its cookie token."""
-    return session.get(WebSession, token)
+def get_web_session(session: Session, token_hash: str) -> WebSession | None:
+    """A browser session by the hash of its cookie token."""
+    return session.get(WebSession, token_hash)
 
 
-def delete_web_session(session: Session, token: str) -> None:
+def delete_web_session(session: Session, token_hash: str) -> None:
     """Forget a browser session (log out)."""
-    session.execute(delete(WebSession).where(WebSession.id == token))
+    session.execute(delete(WebSession).where(WebSession.id == token_hash))
 
 
 def delete_expired_web_sessions(session: Session, account_id: str, now: datetime) -> None:

@@ -84,11 +84,10 @@ def reap_expired_leases(
     )
     give_back = [{"b_task_id": row.task_id} for row in rows if not row.is_gold]
     if give_back:
-        table = Task.__table__
         session.connection().execute(
-            update(table)
-            .where(table.c.id == bindparam("b_task_id"))
-            .values(open_slots=table.c.open_slots + 1),
+            update(Task)
+            .where(Task.id == bindparam("b_task_id"))
+            .values(open_slots=Task.open_slots + 1),
             give_back,
         )
     return len(rows)

@@ -56,7 +56,8 @@ def get_task(session: Session, org_id: str, task_id: str) -> Task | None:
 
 def get_task_for_update(session: Session, task_id: str) -> Task | None:
     """A task row, locked until the transaction ends (PostgreSQL; SQLite already holds the lock)."""
-    return session.scalar(select(Task).where(Task.id == task_id).with_for_update())
+    query = select(Task).where(Task.id == task_id).with_for_update()
+    return session.scalar(query.execution_options(populate_existing=True))
 
 
 def list_tasks(

@@ -30,7 +30,8 @@ def get_assignment_for_worker(
         Assignment.worker_id == worker_id,
     )
     if lock:
-        query = query.with_for_update()
+        # Refresh from the row: a bulk update (lease reaping) may have changed it.
+        query = query.with_for_update().execution_options(populate_existing=True)
     return session.scalar(query)
 
 

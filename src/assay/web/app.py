@@ -10,6 +10,12 @@ from assay.web.routes import create_web_router
 
 
 def mount_web(app: FastAPI) -> None:
-    """Serve the workbench pages and ``/static`` (CSS and scripts; nothing from a CDN)."""
+    """Serve the workbench pages and ``/static`` (CSS and scripts; nothing from a CDN).
+
+    Calling it twice on one app is harmless: the second call does nothing.
+    """
+    if getattr(app.state, "web_mounted", False):
+        return
+    app.state.web_mounted = True
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     app.include_router(create_web_router())

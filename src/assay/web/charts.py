@@ -25,8 +25,8 @@ def bar_chart(
     points: Sequence[tuple[str, float]],
     *,
     title: str,
-    width: int = 640,
-    height: int = 200,
+    width: int = 960,
+    height: int = 240,
     value_label: Callable[[float], str] = lambda v: f"{v:g}",
 ) -> Markup:
     """Vertical bars, one per (label, value), with a labelled axis; an accessible title."""

@@ -34,6 +34,9 @@ def export_project(
 ) -> StreamingResponse:
     """Download a project's results (one row per task) or responses (one row per response)."""
     plan = service.plan_export(session, actor, project_id, fmt, kind)
+    # End the check's read transaction now: the request session lives until the stream ends,
+    # and on SQLite an open transaction holds the database lock.
+    session.rollback()
 
     def body() -> Iterator[bytes]:
         # The stream outlives the request's session, so it reads through a session of its own.

@@ -78,6 +78,8 @@ def download_media(
 ) -> StreamingResponse:
     """Stream the file's bytes with its content type."""
     view, body = service.open_media(session, actor, blob_store, blob_id)
+    # A download can take minutes; it must not hold a read transaction (on SQLite: the lock).
+    session.rollback()
     headers = {
         "Content-Length": str(view.size_bytes),
         "Content-Disposition": f"inline; filename*=UTF-8''{quote(view.filename or view.id)}",

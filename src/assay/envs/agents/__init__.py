@@ -20,7 +20,9 @@ class Agent(Protocol):
         """Take steps until the episode is done."""
 
 
-def run_task(agent: Agent, task: Task, *, faults: bool | Sequence[Any] = False, seed: int = 0) -> Episode:
+def run_task(
+    agent: Agent, task: Task, *, faults: bool | Sequence[Any] = False, seed: int = 0
+) -> Episode:
     """Play one episode of ``task`` with ``agent``; returns the finished episode."""
     episode = Episode(task, faults=faults, seed=seed)
     agent.run(episode)
@@ -31,7 +33,9 @@ def run_tasks(
     agent: Agent, tasks: Iterable[Task], *, faults: bool = False, seeds: Sequence[int] = (0,)
 ) -> list[EpisodeResult]:
     """Play every task once per seed; returns the results in task, then seed, order."""
-    return [run_task(agent, task, faults=faults, seed=seed).result() for task in tasks for seed in seeds]
+    return [
+        run_task(agent, task, faults=faults, seed=seed).result() for task in tasks for seed in seeds
+    ]
 
 
 __all__ = ["Agent", "PlanContext", "RandomAgent", "ReferenceAgent", "run_task", "run_tasks"]

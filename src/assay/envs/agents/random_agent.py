@@ -1,4 +1,4 @@
-"""A random agent: calls random tools with random (schema-shaped) arguments. A floor, not a player."""
+"""A random agent: random tools with random (schema-shaped) arguments. A floor, not a player."""
 
 from __future__ import annotations
 
@@ -8,8 +8,23 @@ from typing import Any
 from assay.envs.episode import Episode
 from assay.envs.tools import Tool
 
-_WORDS = ("hello", "update", "ENG-110", "SUP-204", "#general", "p-raj", "main", "doc-spend", "PR-7", "2026-03-05",
-          "maya@kestrel.example", "done", "invoice", "please", "x")
+_WORDS = (
+    "hello",
+    "update",
+    "ENG-110",
+    "SUP-204",
+    "#general",
+    "p-raj",
+    "main",
+    "doc-spend",
+    "PR-7",
+    "2026-03-05",
+    "maya@kestrel.example",
+    "done",
+    "invoice",
+    "please",
+    "x",
+)
 
 
 class RandomAgent:
@@ -18,6 +33,7 @@ class RandomAgent:
     Args:
         seed: seeds the agent's own choices (independent of the episode's fault seed).
         steps: how many random calls to make.
+
     """
 
     name = "random"

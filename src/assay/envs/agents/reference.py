@@ -27,7 +27,7 @@ _WAS = re.compile(r"\(was '([^']+)'\)")
 
 
 def registrar(plans: dict[str, Plan]) -> Callable[[str], Callable[[Plan], Plan]]:
-    """A decorator factory that files plans under their task id in ``plans``."""
+    """Make a decorator factory that files plans under their task id in ``plans``."""
 
     def plan(task_id: str) -> Callable[[Plan], Plan]:
         def add(function: Plan) -> Plan:
@@ -55,9 +55,12 @@ class PlanContext:
         first: the first observation (it carries the clock).
         fallbacks: whether to retry, re-map drifted parameters and re-read stale data.
         attempts: how many tries a transient failure gets when fallbacks are on.
+
     """
 
-    def __init__(self, call: Caller, first: dict[str, Any], *, fallbacks: bool, attempts: int = 6) -> None:
+    def __init__(
+        self, call: Caller, first: dict[str, Any], *, fallbacks: bool, attempts: int = 6
+    ) -> None:
         self._call = call
         self.fallbacks = fallbacks
         self.attempts = attempts if fallbacks else 1
@@ -85,7 +88,7 @@ class PlanContext:
         return obs
 
     def attempt(self, tool: str, **arguments: Any) -> dict[str, Any]:
-        """Call a tool, retrying transient failures when fallbacks are on; never raises on errors."""
+        """Call a tool, retrying transient failures if fallbacks are on; never raise on errors."""
         obs = self.call(tool, **arguments)
         for _ in range(self.attempts - 1):
             if obs["ok"] or obs["error"]["code"] not in TRANSIENT:
@@ -95,10 +98,11 @@ class PlanContext:
         return obs
 
     def value(self, tool: str, **arguments: Any) -> Any:
-        """The result of a call that must succeed (after any retries).
+        """Return the result of a call that must succeed (after any retries).
 
         Raises:
             PlanFailed: it did not.
+
         """
         obs = self.attempt(tool, **arguments)
         if not obs["ok"]:
@@ -117,7 +121,9 @@ class PlanContext:
             raise PlanFailed(f"{tool}: {obs['error']['code']}")
         return obs["result"]
 
-    def either(self, primary: tuple[str, dict[str, Any]], fallback: tuple[str, dict[str, Any]]) -> dict[str, Any]:
+    def either(
+        self, primary: tuple[str, dict[str, Any]], fallback: tuple[str, dict[str, Any]]
+    ) -> dict[str, Any]:
         """Do ``primary``; if it keeps failing and fallbacks are on, do ``fallback`` instead."""
         obs = self.attempt(primary[0], **primary[1])
         if not obs["ok"] and self.fallbacks:
@@ -150,6 +156,7 @@ class ReferenceAgent:
     Args:
         plans: plans by task id (the bundled ones by default).
         fallbacks: whether plans use their fallbacks.
+
     """
 
     def __init__(self, plans: dict[str, Plan] | None = None, *, fallbacks: bool = True) -> None:

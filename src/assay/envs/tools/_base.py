@@ -26,6 +26,7 @@ class Tool:
         parameters: JSON schema of the arguments (an object).
         handler: the implementation.
         writes: whether it can change state (read-only tools may be served stale).
+
     """
 
     name: str
@@ -41,11 +42,11 @@ class Tool:
         return {"name": self.name, "description": self.description, "parameters": self.parameters}
 
     def openai(self) -> dict[str, Any]:
-        """The tool in OpenAI chat-completions ``tools`` format."""
+        """Return the tool in OpenAI chat-completions ``tools`` format."""
         return {"type": "function", "function": self.spec()}
 
     def renamed(self, rename: Mapping[str, str], note: str) -> Tool:
-        """This tool after its API drifted: parameters renamed and the description changed.
+        """Return this tool after its API drifted: parameters renamed, description changed.
 
         Calls must use the new names; the handler still receives the old ones.
         """
@@ -70,14 +71,16 @@ class Tool:
 
         description = f"{self.description} {note}".strip()
         return replace(
-            self, description=description, parameters=schema, handler=handler, validate=compile_schema(schema)
+            self,
+            description=description,
+            parameters=schema,
+            handler=handler,
+            validate=compile_schema(schema),
         )
 
 
-def registrar(
-    registry: list[Tool], app: str
-) -> Callable[..., Callable[[Handler], Handler]]:
-    """A decorator factory that adds an app's tools to ``registry``."""
+def registrar(registry: list[Tool], app: str) -> Callable[..., Callable[[Handler], Handler]]:
+    """Make a decorator factory that adds an app's tools to ``registry``."""
 
     def register(
         name: str, description: str, schema: dict[str, Any], *, writes: bool = False
@@ -98,6 +101,7 @@ def resolve_person(universe: Universe, ref: str) -> Person:
 
     Raises:
         NotFound: nobody matches.
+
     """
     people = universe.people
     if ref in people:
@@ -110,16 +114,17 @@ def resolve_person(universe: Universe, ref: str) -> Person:
 
 
 def company_domain(universe: Universe) -> str:
-    """The mail domain of the company the actor works for."""
+    """Return the mail domain of the company the actor works for."""
     return universe.actor_person.email.rpartition("@")[2].lower()
 
 
 def resolve_address(universe: Universe, ref: str) -> str:
-    """A mail address for ``ref``: a person reference, or any outside address.
+    """Resolve ``ref`` to a mail address: a person reference, or any outside address.
 
     Raises:
         NotFound: an address at the company's own domain that has no mailbox, or an unknown name.
         InvalidInput: the reference is empty.
+
     """
     ref = ref.strip()
     if not ref:
@@ -138,7 +143,7 @@ def matches_query(text: str, query: str) -> bool:
 
 
 def snippet(text: str, size: int = 120) -> str:
-    """The start of ``text`` on one line, cut at ``size`` characters."""
+    """Return the start of ``text`` on one line, cut at ``size`` characters."""
     line = " ".join(text.split())
     return line if len(line) <= size else line[: size - 3] + "..."
 

@@ -36,7 +36,7 @@ def _busy(universe: Universe, people: list[str], start: int, end: int) -> list[d
 
 
 def _view(event: CalendarEvent) -> dict[str, Any]:
-    return event.model_dump()
+    return event.model_dump(mode="json")
 
 
 @tool(
@@ -76,12 +76,16 @@ def calendar_find_free_slots(universe: Universe, args: dict[str, Any]) -> list[s
     people = [resolve_person(universe, a).id for a in args["attendees"]]
     day, length = _day(args["date"]), args["duration_minutes"] * 60
     starts = range(day + DAY_START, day + DAY_END - length + 1, SLOT)
-    return [to_iso(s) for s in starts if s >= universe.clock.now and not _busy(universe, people, s, s + length)]
+    return [
+        to_iso(s)
+        for s in starts
+        if s >= universe.clock.now and not _busy(universe, people, s, s + length)
+    ]
 
 
 @tool(
     "calendar_schedule",
-    "Schedule a meeting. Fails if an attendee is busy then; guests are outside addresses to invite.",
+    "Schedule a meeting; fails if an attendee is busy then. Guests are outside addresses.",
     parameters(
         ["title", "start", "duration_minutes", "attendees"],
         title=string("Meeting title."),

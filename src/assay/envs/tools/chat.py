@@ -22,10 +22,11 @@ tool = registrar(TOOLS, app="chat")
 
 
 def find_channel(universe: Universe, ref: str) -> Channel:
-    """A channel the actor can see, by id or name (``#support`` or ``support``).
+    """Find a channel the actor can see, by id or name (``#support`` or ``support``).
 
     Raises:
         NotFound: no such channel, or a DM the actor is not part of.
+
     """
     channels = universe.channels
     channel = channels.get(ref)
@@ -70,7 +71,11 @@ def _post(universe: Universe, channel: Channel, text: str, thread: str | None) -
     return {"id": message.id, "channel": channel.id, "ts": message.ts}
 
 
-@tool("chat_list_channels", "List the chat channels and your direct-message conversations.", parameters())
+@tool(
+    "chat_list_channels",
+    "List the chat channels and your direct-message conversations.",
+    parameters(),
+)
 def chat_list_channels(universe: Universe, args: dict[str, Any]) -> list[dict[str, Any]]:
     """List visible channels."""
     me = universe.actor
@@ -93,9 +98,9 @@ def chat_list_channels(universe: Universe, args: dict[str, Any]) -> list[dict[st
 def chat_read(universe: Universe, args: dict[str, Any]) -> dict[str, Any]:
     """Read a channel."""
     channel = find_channel(universe, args["channel"])
-    messages = newest_first(
-        (m for m in universe.chat.values() if m.channel == channel.id), "ts"
-    )[: args.get("limit", 20)]
+    messages = newest_first((m for m in universe.chat.values() if m.channel == channel.id), "ts")[
+        : args.get("limit", 20)
+    ]
     return {
         "channel": channel.id,
         "name": channel.name,
@@ -116,7 +121,11 @@ def chat_read(universe: Universe, args: dict[str, Any]) -> dict[str, Any]:
 def chat_search(universe: Universe, args: dict[str, Any]) -> list[dict[str, Any]]:
     """Search chat."""
     only = find_channel(universe, args["channel"]).id if "channel" in args else None
-    visible = {c.id for c in universe.channels.values() if c.kind == "channel" or universe.actor in c.members}
+    visible = {
+        c.id
+        for c in universe.channels.values()
+        if c.kind == "channel" or universe.actor in c.members
+    }
     hits = [
         m
         for m in universe.chat.values()
@@ -166,6 +175,8 @@ def chat_send_dm(universe: Universe, args: dict[str, Any]) -> dict[str, Any]:
     channel_id = f"dm-{pair[0]}-{pair[1]}"
     channel = universe.channels.get(channel_id)
     if channel is None:
-        channel = Channel(id=channel_id, name=f"dm {pair[0]} {pair[1]}", kind="dm", members=tuple(pair))
+        channel = Channel(
+            id=channel_id, name=f"dm {pair[0]} {pair[1]}", kind="dm", members=tuple(pair)
+        )
         universe.put("channels", channel)
     return _post(universe, channel, text, None)

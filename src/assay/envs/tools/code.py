@@ -22,7 +22,7 @@ def _branch(universe: Universe, name: str) -> Branch:
 
 
 def branch_files(universe: Universe, branch: str) -> dict[str, RepoFile]:
-    """The files on ``branch`` by path."""
+    """Return the files on ``branch`` by path."""
     return {f.path: f for f in universe.files.values() if f.branch == branch}
 
 
@@ -40,16 +40,15 @@ def _open_pr(universe: Universe, pr_id: str) -> PullRequest:
     return pr
 
 
-def _changed_paths(universe: Universe, pr: PullRequest) -> list[str]:
-    source, target = branch_files(universe, pr.source), branch_files(universe, pr.target)
+def _changed_paths(universe: Universe, source_branch: str, target_branch: str) -> list[str]:
+    source, target = branch_files(universe, source_branch), branch_files(universe, target_branch)
     return sorted(p for p, f in source.items() if p not in target or target[p].content != f.content)
 
 
 def _pr_view(universe: Universe, pr: PullRequest) -> dict[str, Any]:
     return {
-        **pr.model_dump(exclude={"reviews"}),
-        "reviews": [r.model_dump() for r in pr.reviews],
-        "changed_files": _changed_paths(universe, pr),
+        **pr.model_dump(mode="json"),
+        "changed_files": _changed_paths(universe, pr.source, pr.target),
     }
 
 
@@ -99,7 +98,7 @@ def code_read_file(universe: Universe, args: dict[str, Any]) -> dict[str, Any]:
 
 @tool(
     "code_write_file",
-    "Create or overwrite a file on a branch. Protected branches (main) only change by merging a PR.",
+    "Create or overwrite a file on a branch. Protected branches (main) change only by merging.",
     parameters(
         ["path", "content", "branch"],
         path=string("File path."),
@@ -114,7 +113,9 @@ def code_write_file(universe: Universe, args: dict[str, Any]) -> dict[str, Any]:
     if branch.protected:
         raise Conflict(f"{branch.id} is protected: commit to a branch and open a pull request")
     path = require_text(args["path"], "path")
-    record = RepoFile(id=f"{branch.id}:{path}", branch=branch.id, path=path, content=args["content"])
+    record = RepoFile(
+        id=f"{branch.id}:{path}", branch=branch.id, path=path, content=args["content"]
+    )
     universe.put("files", record)
     return {"path": path, "branch": branch.id, "bytes": len(record.content)}
 
@@ -122,7 +123,9 @@ def code_write_file(universe: Universe, args: dict[str, Any]) -> dict[str, Any]:
 @tool(
     "code_create_branch",
     "Create a branch from another branch (default main).",
-    parameters(["name"], name=string("New branch name."), from_branch=string("Branch to start from.")),
+    parameters(
+        ["name"], name=string("New branch name."), from_branch=string("Branch to start from.")
+    ),
     writes=True,
 )
 def code_create_branch(universe: Universe, args: dict[str, Any]) -> dict[str, Any]:
@@ -145,7 +148,14 @@ def code_create_branch(universe: Universe, args: dict[str, Any]) -> dict[str, An
 def code_list_prs(universe: Universe, args: dict[str, Any]) -> list[dict[str, Any]]:
     """List pull requests."""
     return [
-        {"id": p.id, "title": p.title, "author": p.author, "source": p.source, "status": p.status, "ci": p.ci}
+        {
+            "id": p.id,
+            "title": p.title,
+            "author": p.author,
+            "source": p.source,
+            "status": p.status,
+            "ci": p.ci,
+        }
         for p in sorted(universe.pull_requests.values(), key=lambda p: p.id)
         if "status" not in args or p.status == args["status"]
     ]
@@ -184,6 +194,8 @@ def code_open_pr(universe: Universe, args: dict[str, Any]) -> dict[str, Any]:
     if any(p.source == source and p.status == "open" for p in universe.pull_requests.values()):
         raise Conflict(f"{source} already has an open pull request", details={"source": source})
     reviewers = tuple(resolve_person(universe, r).id for r in args.get("reviewers", ()))
+    if not _changed_paths(universe, source, target):
+        raise InvalidInput(f"{source} has no changes against {target}")
     pr = PullRequest(
         id=universe.new_id("PR", 1),
         title=title,
@@ -194,8 +206,6 @@ def code_open_pr(universe: Universe, args: dict[str, Any]) -> dict[str, Any]:
         reviewers=reviewers,
         created_at=universe.clock.iso(),
     )
-    if not _changed_paths(universe, pr):
-        raise InvalidInput(f"{source} has no changes against {target}")
     universe.put("pull_requests", pr)
     return {"id": pr.id, "source": source, "target": target, "reviewers": list(reviewers)}
 
@@ -217,7 +227,10 @@ def code_review_pr(universe: Universe, args: dict[str, Any]) -> dict[str, Any]:
     if args["verdict"] == "approve" and pr.author == universe.actor:
         raise Conflict("you cannot approve your own pull request")
     review = Review(
-        reviewer=universe.actor, verdict=args["verdict"], body=args.get("body", ""), at=universe.clock.iso()
+        reviewer=universe.actor,
+        verdict=args["verdict"],
+        body=args.get("body", ""),
+        at=universe.clock.iso(),
     )
     universe.put("pull_requests", pr.model_copy(update={"reviews": (*pr.reviews, review)}))
     return {"pr_id": pr.id, "verdict": review.verdict}
@@ -251,10 +264,12 @@ def code_merge_pr(universe: Universe, args: dict[str, Any]) -> dict[str, Any]:
         raise Conflict(f"CI has not passed on {pr.id} (status: {pr.ci}); run CI first")
     if not any(r.verdict == "approve" and r.reviewer != pr.author for r in pr.reviews):
         raise Conflict(f"{pr.id} needs an approving review from someone other than its author")
-    changed = _changed_paths(universe, pr)
+    changed = _changed_paths(universe, pr.source, pr.target)
     for path in changed:
         source = universe.files[f"{pr.source}:{path}"]
-        universe.put("files", source.model_copy(update={"id": f"{pr.target}:{path}", "branch": pr.target}))
+        universe.put(
+            "files", source.model_copy(update={"id": f"{pr.target}:{path}", "branch": pr.target})
+        )
     now = universe.clock.iso()
     universe.put("pull_requests", pr.model_copy(update={"status": "merged", "merged_at": now}))
     return {"pr_id": pr.id, "merged_into": pr.target, "files": changed}

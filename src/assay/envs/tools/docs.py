@@ -6,7 +6,14 @@ from typing import Any
 
 from assay.envs.records import Doc
 from assay.envs.schema import integer, parameters, string
-from assay.envs.tools._base import Tool, matches_query, newest_first, registrar, require_text, snippet
+from assay.envs.tools._base import (
+    Tool,
+    matches_query,
+    newest_first,
+    registrar,
+    require_text,
+    snippet,
+)
 from assay.envs.universe import Universe
 from assay.errors import Conflict, NotFound
 
@@ -43,7 +50,11 @@ def _summary(doc: Doc) -> dict[str, Any]:
 def docs_search(universe: Universe, args: dict[str, Any]) -> list[dict[str, Any]]:
     """Search documents."""
     query = args.get("query", "")
-    hits = [d for d in universe.docs.values() if matches_query(universe.text_of(d, "title", "body"), query)]
+    hits = [
+        d
+        for d in universe.docs.values()
+        if matches_query(universe.text_of(d, "title", "body"), query)
+    ]
     return [_summary(d) for d in newest_first(hits, "updated_at")[: args.get("limit", 10)]]
 
 
@@ -54,7 +65,7 @@ def docs_search(universe: Universe, args: dict[str, Any]) -> list[dict[str, Any]
 )
 def docs_read(universe: Universe, args: dict[str, Any]) -> dict[str, Any]:
     """Read a document."""
-    return _doc(universe, args["doc_id"]).model_dump()
+    return _doc(universe, args["doc_id"]).model_dump(mode="json")
 
 
 @tool(
@@ -89,7 +100,9 @@ def docs_create(universe: Universe, args: dict[str, Any]) -> dict[str, Any]:
     "docs_update",
     "Replace a document's content (and optionally its title).",
     parameters(
-        ["doc_id", "body"], doc_id=string("Document id."), body=string("The whole new content."),
+        ["doc_id", "body"],
+        doc_id=string("Document id."),
+        body=string("The whole new content."),
         title=string("New title."),
     ),
     writes=True,

@@ -25,7 +25,7 @@ _SEARCH_FIELDS = ("subject", "body", "sender", "to", "cc")
 
 
 def mailbox_addresses(universe: Universe) -> frozenset[str]:
-    """The actor's address plus every mailing list the actor belongs to."""
+    """Return the actor's address plus every mailing list the actor belongs to."""
     me = universe.actor_person
     lists = (p.email for p in universe.people.values() if me.id in p.members)
     return frozenset(address.lower() for address in (me.email, *lists))
@@ -57,7 +57,9 @@ def _full(message: Email) -> dict[str, Any]:
 def _visible(universe: Universe, message_id: str) -> Email:
     message = universe.emails.get(message_id)
     if message is None or not in_mailbox(message, mailbox_addresses(universe)):
-        raise NotFound(f"no message {message_id!r} in your mailbox", details={"message_id": message_id})
+        raise NotFound(
+            f"no message {message_id!r} in your mailbox", details={"message_id": message_id}
+        )
     return message
 
 
@@ -180,4 +182,9 @@ def mail_reply(universe: Universe, args: dict[str, Any]) -> dict[str, Any]:
         in_reply_to=original.id,
     )
     universe.put("emails", message)
-    return {"id": message.id, "thread_id": message.thread_id, "to": list(message.to), "cc": list(cc)}
+    return {
+        "id": message.id,
+        "thread_id": message.thread_id,
+        "to": list(message.to),
+        "cc": list(cc),
+    }

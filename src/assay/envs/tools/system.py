@@ -24,7 +24,9 @@ def people_search(universe: Universe, args: dict[str, Any]) -> list[dict[str, An
     """Search the directory."""
     fields = ("name", "email", "handle", "role", "team")
     return [
-        p.model_dump(include={"id", "name", "email", "handle", "role", "team", "external"})
+        p.model_dump(
+            mode="json", include={"id", "name", "email", "handle", "role", "team", "external"}
+        )
         for p in sorted(universe.people.values(), key=lambda p: p.id)
         if matches_query(universe.text_of(p, *fields), args["query"])
     ]

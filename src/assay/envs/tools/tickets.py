@@ -51,7 +51,7 @@ def _full(ticket: Ticket) -> dict[str, Any]:
         "description": ticket.description,
         "reporter": ticket.reporter,
         "created_at": ticket.created_at,
-        "comments": [c.model_dump() for c in ticket.comments],
+        "comments": [c.model_dump(mode="json") for c in ticket.comments],
     }
 
 
@@ -148,7 +148,9 @@ def tickets_update(universe: Universe, args: dict[str, Any]) -> dict[str, Any]:
     changes: dict[str, Any] = {}
     if "status" in args:
         if ticket.status == "closed" and args["status"] not in ("closed", "open"):
-            raise Conflict(f"{ticket.id} is closed; reopen it first", details={"status": ticket.status})
+            raise Conflict(
+                f"{ticket.id} is closed; reopen it first", details={"status": ticket.status}
+            )
         changes["status"] = args["status"]
     if "priority" in args:
         changes["priority"] = args["priority"]
@@ -169,7 +171,9 @@ def tickets_update(universe: Universe, args: dict[str, Any]) -> dict[str, Any]:
 @tool(
     "tickets_comment",
     "Add a comment to a ticket.",
-    parameters(["ticket_id", "body"], ticket_id=string("The ticket id."), body=string("Comment text.")),
+    parameters(
+        ["ticket_id", "body"], ticket_id=string("The ticket id."), body=string("Comment text.")
+    ),
     writes=True,
 )
 def tickets_comment(universe: Universe, args: dict[str, Any]) -> dict[str, Any]:
@@ -178,6 +182,7 @@ def tickets_comment(universe: Universe, args: dict[str, Any]) -> dict[str, Any]:
     now = universe.clock.iso()
     comment = Comment(author=universe.actor, body=require_text(args["body"], "body"), at=now)
     universe.put(
-        "tickets", ticket.model_copy(update={"comments": (*ticket.comments, comment), "updated_at": now})
+        "tickets",
+        ticket.model_copy(update={"comments": (*ticket.comments, comment), "updated_at": now}),
     )
     return {"ticket_id": ticket.id, "comments": len(ticket.comments) + 1}

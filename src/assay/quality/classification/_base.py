@@ -17,7 +17,7 @@ from assay.quality._encoding import (
     check_codes,
     encode_labels,
 )
-from assay.quality._posterior import decide
+from assay.quality._posterior import class_frequency, decide
 from assay.quality.errors import QualityInputError
 
 
@@ -37,8 +37,8 @@ class CategoricalAggregator(ABC):
     ``task_ids_``, ``worker_ids_``, ``class_ids_`` (original ids by code) and
     ``n_duplicates_`` (rows dropped as repeats).
 
-    Exact ties between classes are broken at random with ``seed`` (a model attribute), so a
-    fit is deterministic given its seed.
+    Exact ties go to the class workers used least (see :func:`decide`), then at random with
+    ``seed`` (a model attribute), so a fit is deterministic given its seed.
     """
 
     probas_: FloatArray
@@ -142,7 +142,7 @@ class CategoricalAggregator(ABC):
 
     def _fit_and_decide(self, codes: LabelCodes) -> Self:
         self._fit_codes(codes)
-        self.labels_ = decide(self.probas_, self.seed)
+        self.labels_ = decide(self.probas_, class_frequency(codes), self.seed)
         return self
 
     def _task_ids(self) -> NDArray[Any]:

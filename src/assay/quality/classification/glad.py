@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 from scipy.special import expit, logit
 
@@ -11,6 +9,7 @@ from assay.quality._encoding import FloatArray, IntArray, LabelCodes
 from assay.quality._posterior import (
     chosen_posterior,
     converged,
+    log_sigmoid,
     majority_probas,
     posterior_from_logits,
     row_loglik_to_tasks,
@@ -18,52 +17,20 @@ from assay.quality._posterior import (
 )
 from assay.quality.classification._base import CategoricalAggregator
 
-_MAX_STEP = 1.0
-_HALVINGS = 5
+_MAX_STEP = 0.5
 _EDGE = 0.05
 
-XFunction = Callable[[FloatArray], tuple[FloatArray, FloatArray]]
 
-
-def _group_objective(
-    index: IntArray, size: int, right: FloatArray, x: FloatArray, param: FloatArray, mean: float
+def _scoring_step(
+    index: IntArray, size: int, residual: FloatArray, slope: FloatArray,
+    current: FloatArray, prior: tuple[float, float], curvature: FloatArray,
 ) -> FloatArray:
-    """Expected log-likelihood of each group's rows plus its Gaussian log prior."""
-    rows = -(right * np.logaddexp(0.0, -x) + (1.0 - right) * np.logaddexp(0.0, x))
-    return np.bincount(index, weights=rows, minlength=size) - 0.5 * (param - mean) ** 2
-
-
-def _ascend(
-    index: IntArray,
-    size: int,
-    right: FloatArray,
-    x_of: XFunction,
-    param: FloatArray,
-    mean: float,
-    n_steps: int,
-) -> FloatArray:
-    """Safeguarded Fisher scoring on independent 1-D concave-ish problems, one per group.
-
-    ``x_of(param)`` returns each row's logit :math:`x_r` and its slope
-    :math:`\partial x_r / \partial p_{g(r)}`. A step that lowers a group's objective is halved
-    (up to five times) and dropped if it still does, so every block update is monotone.
-    """
-    for _ in range(max(n_steps, 1)):
-        x, slope = x_of(param)
-        sigma = expit(x)
-        grad = np.bincount(index, weights=(right - sigma) * slope, minlength=size)
-        info = np.bincount(index, weights=sigma * (1 - sigma) * slope * slope, minlength=size)
-        step = np.clip((grad - (param - mean)) / (info + 1.0), -_MAX_STEP, _MAX_STEP)
-        before = _group_objective(index, size, right, x, param, mean)
-        for _ in range(_HALVINGS):
-            candidate = param + step
-            after = _group_objective(index, size, right, x_of(candidate)[0], candidate, mean)
-            worse = after < before
-            if not worse.any():
-                break
-            step = np.where(worse, step / 2, step)
-        param = np.where(after >= before, candidate, param)
-    return param
+    """One Fisher-scoring step per group, with a N(mean, sd^2) prior, clipped to +-0.5."""
+    mean, precision = prior[0], 1.0 / prior[1] ** 2
+    grad = np.bincount(index, weights=residual * slope, minlength=size)
+    grad -= precision * (current - mean)
+    info = np.bincount(index, weights=curvature * slope * slope, minlength=size) + precision
+    return np.asarray(current + np.clip(grad / info, -_MAX_STEP, _MAX_STEP), dtype=np.float64)
 
 
 class GLAD(CategoricalAggregator):
@@ -114,7 +81,8 @@ class GLAD(CategoricalAggregator):
         tol: float = 1e-5,
         alpha_prior_mean: float = 1.0,
         beta_prior_mean: float = 1.0,
-        m_step_iter: int = 2,
+        beta_prior_sd: float = 1.0,
+        m_step_iter: int = 1,
         learn_priors: bool = False,
         prior_smoothing: float = 1.0,
         seed: int | None = 0,
@@ -123,6 +91,7 @@ class GLAD(CategoricalAggregator):
         self.tol = tol
         self.alpha_prior_mean = alpha_prior_mean
         self.beta_prior_mean = beta_prior_mean
+        self.beta_prior_sd = beta_prior_sd
         self.m_step_iter = m_step_iter
         self.learn_priors = learn_priors
         self.prior_smoothing = prior_smoothing
@@ -130,31 +99,25 @@ class GLAD(CategoricalAggregator):
 
     def _m_step(self, codes: LabelCodes, right: FloatArray) -> None:
         w, t = codes.worker_idx, codes.task_idx
-        ease = np.exp(self.betas_)[t]
-
-        def by_alpha(alphas: FloatArray) -> tuple[FloatArray, FloatArray]:
-            return alphas[w] * ease, ease
-
-        self.alphas_ = _ascend(
-            w, codes.n_workers, right, by_alpha, self.alphas_, self.alpha_prior_mean,
-            self.m_step_iter,
-        )
-        ability = self.alphas_[w]
-
-        def by_beta(betas: FloatArray) -> tuple[FloatArray, FloatArray]:
-            x = ability * np.exp(betas)[t]
-            return x, x
-
-        self.betas_ = _ascend(
-            t, codes.n_tasks, right, by_beta, self.betas_, self.beta_prior_mean,
-            self.m_step_iter,
-        )
+        for _ in range(max(self.m_step_iter, 1)):
+            ease = np.exp(self.betas_)[t]
+            sigma = expit(self.alphas_[w] * ease)
+            self.alphas_ = _scoring_step(
+                w, codes.n_workers, right - sigma, ease, self.alphas_,
+                (self.alpha_prior_mean, 1.0), sigma * (1.0 - sigma),
+            )
+            slope = self.alphas_[w] * ease
+            sigma = expit(slope)
+            self.betas_ = _scoring_step(
+                t, codes.n_tasks, right - sigma, slope, self.betas_,
+                (self.beta_prior_mean, self.beta_prior_sd), sigma * (1.0 - sigma),
+            )
 
     def _e_step(self, codes: LabelCodes) -> tuple[FloatArray, float]:
         k = max(codes.n_classes, 2)
         x = self.alphas_[codes.worker_idx] * np.exp(self.betas_)[codes.task_idx]
-        log_right = -np.logaddexp(0.0, -x)
-        log_wrong = -np.logaddexp(0.0, x) - np.log(k - 1)
+        log_right = log_sigmoid(x)
+        log_wrong = log_sigmoid(-x) - np.log(k - 1)
         logits = row_loglik_to_tasks(codes, log_wrong, log_right - log_wrong, np.log(self.priors_))
         return posterior_from_logits(logits)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assay.quality._encoding import LabelCodes
-from assay.quality._posterior import decide, majority_probas, worker_agreement
+from assay.quality._posterior import class_frequency, decide, majority_probas, worker_agreement
 from assay.quality.classification._base import CategoricalAggregator
 
 
@@ -22,6 +22,6 @@ class Wawa(CategoricalAggregator):
     """
 
     def _fit_codes(self, codes: LabelCodes) -> None:
-        first = decide(majority_probas(codes), self.seed)
+        first = decide(majority_probas(codes), class_frequency(codes), self.seed)
         self.skills_ = worker_agreement(codes, first)
         self.probas_ = majority_probas(codes, self.skills_[codes.worker_idx])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from assay.quality._encoding import LabelCodes
-from assay.quality._posterior import decide, majority_probas, worker_agreement
+from assay.quality._posterior import class_frequency, decide, majority_probas, worker_agreement
 from assay.quality.classification._base import CategoricalAggregator
 
 
@@ -42,11 +42,12 @@ class ZeroBasedSkill(CategoricalAggregator):
     def _fit_codes(self, codes: LabelCodes) -> None:
         skills = np.full(codes.n_workers, 1.0 / codes.n_classes + self.eps)
         rate = self.lr_init
+        use = class_frequency(codes)
         self.n_iter_ = 0
         for step in range(1, self.n_iter + 1):
             if step % self.lr_steps_to_reduce == 0:
                 rate *= self.lr_reduce_factor
-            labels = decide(majority_probas(codes, skills[codes.worker_idx]), self.seed)
+            labels = decide(majority_probas(codes, skills[codes.worker_idx]), use, self.seed)
             move = rate * (worker_agreement(codes, labels) - skills)
             skills += move
             self.n_iter_ = step

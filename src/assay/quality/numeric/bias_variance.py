@@ -45,8 +45,8 @@ class BiasVarianceModel(NumericAggregator):
         self,
         n_iter: int = 100,
         tol: float = 1e-6,
-        bias_prior_strength: float = 5.0,
-        variance_prior_strength: float = 5.0,
+        bias_prior_strength: float = 20.0,
+        variance_prior_strength: float = 20.0,
     ) -> None:
         self.n_iter = n_iter
         self.tol = tol

@@ -1,5 +1,6 @@
 """SQLAlchemy tables, one module per area; importing this package registers them all."""
 
+from assay.store.models import rlhf as rlhf  # registers the RLHF tables
 from assay.store.models.audit import AuditEvent
 from assay.store.models.delivery import Blob, WebhookDelivery
 from assay.store.models.jobs import Job

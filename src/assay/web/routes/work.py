@@ -65,7 +65,8 @@ def queue_page(request: Request, db: DbDep, identity: IdentityDep) -> Response:
     context = {
         "title": "Your queue",
         "leases": workbench.list_open_leases(db, actor),
-        "choices": choices,
+        "choices": sorted(choices, key=lambda choice: not choice.qualified),
+        "any_open": any(choice.qualified for choice in choices),
         "blocked": blocked,
         "tests": qualification.list_qualification_tests(db, actor),
         "greeting": workbench.worker_name(db, actor),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Request, Response
@@ -56,14 +57,28 @@ def quality_page(request: Request, db: DbDep, identity: IdentityDep) -> Response
     )
 
 
+_PERIODS_SHOWN = {"day": 14, "week": 12, "month": 6}
+
+
+def recent_periods(period: Period, now: datetime | None = None) -> list[str]:
+    """The start dates (ISO) of the last few periods, oldest first, for a gap-free chart."""
+    start = earnings.period_start(now or datetime.now(UTC), period)
+    starts = [start]
+    for _ in range(_PERIODS_SHOWN[period] - 1):
+        previous = starts[-1] - timedelta(days=1)
+        starts.append(earnings.period_start(previous, period))
+    return [moment.date().isoformat() for moment in reversed(starts)]
+
+
 @router.get("/earnings")
 def earnings_page(
     request: Request, db: DbDep, identity: IdentityDep, period: Period = "week"
 ) -> Response:
     """Pay per period, per task and per active hour, with a chart and a CSV export."""
     rows = earnings.earnings_summary(db, identity.actor, period)
+    paid = {r.key: r.pay_cents for r in rows}
     chart = bar_chart(
-        [(r.key[5:], r.pay_cents / 100) for r in rows],
+        [(key[5:], paid.get(key, 0) / 100) for key in recent_periods(period)],
         title=f"Pay per {period}", value_label=lambda v: f"${v:,.0f}",
     )
     totals = {

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 01:42:32.885097
+Create Date: 2026-11-22 01:49:19.678888
 """
 
 from __future__ import annotations
@@ -121,6 +121,35 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("jobs", schema=None) as batch_op:
         batch_op.create_index("ix_jobs_due", ["status", "run_after"], unique=False)
+
+    op.create_table(
+        "model_endpoints",
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("org_id", sa.String(length=32), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("base_url", sa.String(length=2000), nullable=True),
+        sa.Column("model", sa.String(length=200), nullable=False),
+        sa.Column(
+            "params",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("timeout_seconds", sa.Float(), nullable=False),
+        sa.Column("max_retries", sa.Integer(), nullable=False),
+        sa.Column("rate_limit_per_minute", sa.Float(), nullable=True),
+        sa.Column("api_key_encrypted", sa.Text(), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("created_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organisations.id"], name=op.f("fk_model_endpoints_org_id_organisations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_model_endpoints")),
+        sa.UniqueConstraint("org_id", "name", name=op.f("uq_model_endpoints_org_id_name")),
+    )
+    with op.batch_alter_table("model_endpoints", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_model_endpoints_org_id"), ["org_id"], unique=False)
 
     op.create_table(
         "projects",
@@ -275,6 +304,37 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_batches_project_id"), ["project_id"], unique=False)
 
     op.create_table(
+        "eval_items",
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("org_id", sa.String(length=32), nullable=False),
+        sa.Column("project_id", sa.String(length=32), nullable=False),
+        sa.Column("unique_id", sa.String(length=200), nullable=False),
+        sa.Column(
+            "messages",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "rubric",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("created_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organisations.id"], name=op.f("fk_eval_items_org_id_organisations")
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["projects.id"], name=op.f("fk_eval_items_project_id_projects")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_eval_items")),
+        sa.UniqueConstraint(
+            "project_id", "unique_id", name=op.f("uq_eval_items_project_id_unique_id")
+        ),
+    )
+    with op.batch_alter_table("eval_items", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_eval_items_project_id"), ["project_id"], unique=False)
+
+    op.create_table(
         "guideline_questions",
         sa.Column("id", sa.String(length=32), nullable=False),
         sa.Column("org_id", sa.String(length=32), nullable=False),
@@ -329,6 +389,44 @@ def upgrade() -> None:
         sa.UniqueConstraint(
             "project_id", "version", name=op.f("uq_guideline_versions_project_id_version")
         ),
+    )
+    op.create_table(
+        "project_model_setups",
+        sa.Column("project_id", sa.String(length=32), nullable=False),
+        sa.Column("org_id", sa.String(length=32), nullable=False),
+        sa.Column("mode", sa.String(length=16), nullable=False),
+        sa.Column(
+            "endpoint_ids",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("prompt_key", sa.String(length=200), nullable=False),
+        sa.Column("responses_key", sa.String(length=200), nullable=False),
+        sa.Column("system_prompt", sa.Text(), nullable=False),
+        sa.Column(
+            "params",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("randomise_sides", sa.Boolean(), nullable=False),
+        sa.Column("max_attempts", sa.Integer(), nullable=False),
+        sa.Column(
+            "options",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("created_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id"],
+            ["organisations.id"],
+            name=op.f("fk_project_model_setups_org_id_organisations"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["projects.id"],
+            name=op.f("fk_project_model_setups_project_id_projects"),
+        ),
+        sa.PrimaryKeyConstraint("project_id", name=op.f("pk_project_model_setups")),
     )
     op.create_table(
         "tasks",
@@ -446,6 +544,93 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_assignments_worker_id"), ["worker_id"], unique=False)
 
     op.create_table(
+        "chat_conversations",
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("org_id", sa.String(length=32), nullable=False),
+        sa.Column("project_id", sa.String(length=32), nullable=False),
+        sa.Column("worker_id", sa.String(length=32), nullable=False),
+        sa.Column("task_id", sa.String(length=32), nullable=True),
+        sa.Column("system_prompt", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("created_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", assay.store.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["org_id"],
+            ["organisations.id"],
+            name=op.f("fk_chat_conversations_org_id_organisations"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["projects.id"], name=op.f("fk_chat_conversations_project_id_projects")
+        ),
+        sa.ForeignKeyConstraint(
+            ["task_id"], ["tasks.id"], name=op.f("fk_chat_conversations_task_id_tasks")
+        ),
+        sa.ForeignKeyConstraint(
+            ["worker_id"], ["workers.id"], name=op.f("fk_chat_conversations_worker_id_workers")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_chat_conversations")),
+    )
+    with op.batch_alter_table("chat_conversations", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_chat_conversations_project_id"), ["project_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_chat_conversations_worker_id"), ["worker_id"], unique=False
+        )
+
+    op.create_table(
+        "generations",
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("org_id", sa.String(length=32), nullable=False),
+        sa.Column("project_id", sa.String(length=32), nullable=False),
+        sa.Column("task_id", sa.String(length=32), nullable=True),
+        sa.Column("eval_item_id", sa.String(length=32), nullable=True),
+        sa.Column("endpoint_id", sa.String(length=32), nullable=False),
+        sa.Column("response_id", sa.String(length=32), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("content", sa.Text(), nullable=True),
+        sa.Column("finish_reason", sa.String(length=32), nullable=False),
+        sa.Column("latency_ms", sa.Float(), nullable=True),
+        sa.Column("prompt_tokens", sa.Integer(), nullable=False),
+        sa.Column("completion_tokens", sa.Integer(), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("error", sa.Text(), nullable=False),
+        sa.Column("created_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("completed_at", assay.store.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["endpoint_id"],
+            ["model_endpoints.id"],
+            name=op.f("fk_generations_endpoint_id_model_endpoints"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["eval_item_id"], ["eval_items.id"], name=op.f("fk_generations_eval_item_id_eval_items")
+        ),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organisations.id"], name=op.f("fk_generations_org_id_organisations")
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["projects.id"], name=op.f("fk_generations_project_id_projects")
+        ),
+        sa.ForeignKeyConstraint(
+            ["task_id"], ["tasks.id"], name=op.f("fk_generations_task_id_tasks")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_generations")),
+        sa.UniqueConstraint(
+            "eval_item_id", "endpoint_id", name=op.f("uq_generations_eval_item_id_endpoint_id")
+        ),
+        sa.UniqueConstraint(
+            "task_id", "endpoint_id", name=op.f("uq_generations_task_id_endpoint_id")
+        ),
+    )
+    with op.batch_alter_table("generations", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_generations_project_status", ["project_id", "status"], unique=False
+        )
+
+    op.create_table(
         "results",
         sa.Column("task_id", sa.String(length=32), nullable=False),
         sa.Column("org_id", sa.String(length=32), nullable=False),
@@ -524,6 +709,72 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_webhook_deliveries_project_id"), ["project_id"], unique=False
         )
+
+    op.create_table(
+        "chat_nodes",
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("conversation_id", sa.String(length=32), nullable=False),
+        sa.Column("parent_id", sa.String(length=32), nullable=True),
+        sa.Column("role", sa.String(length=16), nullable=False),
+        sa.Column("content", sa.Text(), nullable=False),
+        sa.Column("author_kind", sa.String(length=16), nullable=False),
+        sa.Column("author_id", sa.String(length=32), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("chosen", sa.Boolean(), nullable=False),
+        sa.Column("rewritten", sa.Boolean(), nullable=False),
+        sa.Column("rewrite_of", sa.String(length=32), nullable=True),
+        sa.Column("strength", sa.Integer(), nullable=True),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("latency_ms", sa.Float(), nullable=True),
+        sa.Column("created_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["conversation_id"],
+            ["chat_conversations.id"],
+            name=op.f("fk_chat_nodes_conversation_id_chat_conversations"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["parent_id"], ["chat_nodes.id"], name=op.f("fk_chat_nodes_parent_id_chat_nodes")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_chat_nodes")),
+    )
+    with op.batch_alter_table("chat_nodes", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_chat_nodes_conversation_id"), ["conversation_id"], unique=False
+        )
+
+    op.create_table(
+        "comparison_sides",
+        sa.Column("assignment_id", sa.String(length=32), nullable=False),
+        sa.Column("org_id", sa.String(length=32), nullable=False),
+        sa.Column("task_id", sa.String(length=32), nullable=False),
+        sa.Column(
+            "shown_ids",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "shown_answer",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column("chosen_id", sa.String(length=32), nullable=True),
+        sa.Column("rejected_id", sa.String(length=32), nullable=True),
+        sa.Column("created_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["assignment_id"],
+            ["assignments.id"],
+            name=op.f("fk_comparison_sides_assignment_id_assignments"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organisations.id"], name=op.f("fk_comparison_sides_org_id_organisations")
+        ),
+        sa.ForeignKeyConstraint(
+            ["task_id"], ["tasks.id"], name=op.f("fk_comparison_sides_task_id_tasks")
+        ),
+        sa.PrimaryKeyConstraint("assignment_id", name=op.f("pk_comparison_sides")),
+    )
+    with op.batch_alter_table("comparison_sides", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_comparison_sides_task_id"), ["task_id"], unique=False)
 
     op.create_table(
         "responses",
@@ -647,6 +898,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_responses_assignment_id"))
 
     op.drop_table("responses")
+    with op.batch_alter_table("comparison_sides", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_comparison_sides_task_id"))
+
+    op.drop_table("comparison_sides")
+    with op.batch_alter_table("chat_nodes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_chat_nodes_conversation_id"))
+
+    op.drop_table("chat_nodes")
     with op.batch_alter_table("webhook_deliveries", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_webhook_deliveries_project_id"))
         batch_op.drop_index("ix_webhook_deliveries_due")
@@ -656,6 +915,15 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_results_project_id"))
 
     op.drop_table("results")
+    with op.batch_alter_table("generations", schema=None) as batch_op:
+        batch_op.drop_index("ix_generations_project_status")
+
+    op.drop_table("generations")
+    with op.batch_alter_table("chat_conversations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_chat_conversations_worker_id"))
+        batch_op.drop_index(batch_op.f("ix_chat_conversations_project_id"))
+
+    op.drop_table("chat_conversations")
     with op.batch_alter_table("assignments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_assignments_worker_id"))
         batch_op.drop_index("ix_assignments_reap")
@@ -671,11 +939,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_tasks_batch_id"))
 
     op.drop_table("tasks")
+    op.drop_table("project_model_setups")
     op.drop_table("guideline_versions")
     with op.batch_alter_table("guideline_questions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_guideline_questions_project_id"))
 
     op.drop_table("guideline_questions")
+    with op.batch_alter_table("eval_items", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_eval_items_project_id"))
+
+    op.drop_table("eval_items")
     with op.batch_alter_table("batches", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_batches_project_id"))
         batch_op.drop_index(batch_op.f("ix_batches_org_id"))
@@ -698,6 +971,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_projects_org_id"))
 
     op.drop_table("projects")
+    with op.batch_alter_table("model_endpoints", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_model_endpoints_org_id"))
+
+    op.drop_table("model_endpoints")
     with op.batch_alter_table("jobs", schema=None) as batch_op:
         batch_op.drop_index("ix_jobs_due")
 

@@ -1,0 +1,184 @@
+"""The worker loop against a real ``assay serve``: next + submit with 1 and 8 concurrent workers.
+
+Run from the repository root: ``.venv/bin/python bench/work_loop.py [--quick] [--skip-peer]``.
+
+Each backend gets a fresh database and server with one redundancy-1 project of ``--tasks``
+tasks (the same shape as the Label Studio baseline: one single-choice question). Each worker is a
+thread with its own SDK client and worker key, repeating ``next_task`` then ``submit`` for
+``--seconds``. Reports responses/s, p50/p99 latency of each call and of the whole cycle,
+errors, and duplicates (a task answered more often than its redundancy). Label Studio's loop
+runs afterwards in the same run for the ratio. Writes ``bench/results/work_loop.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from _harness import (
+    BACKENDS,
+    SENTIMENT_TEMPLATE,
+    assay_server,
+    create_key,
+    database,
+    emit,
+    percentile,
+    ratio,
+    run_label_studio,
+    tasks,
+    write_results,
+)
+from assay.sdk import AssayAPIError, Client
+
+# The README's figures, used only when the peer is skipped.
+LS_RESPONSES_PER_S = {1: 6.6, 8: 10.7}
+GOAL_RATIO = 10
+GOAL_P99_MS = 50
+CHOICES = ("Positive", "Negative", "Neutral")
+
+
+@dataclass
+class WorkerLog:
+    """What one worker thread saw."""
+
+    next_s: list[float] = field(default_factory=list)
+    submit_s: list[float] = field(default_factory=list)
+    cycle_s: list[float] = field(default_factory=list)
+    task_ids: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    empty: int = 0
+
+
+def work(base_url: str, key: str, project_id: str, stop_at: float, log: WorkerLog) -> None:
+    with Client(base_url, key, max_retries=0) as client:
+        index = 0
+        while time.perf_counter() < stop_at:
+            start = time.perf_counter()
+            try:
+                assignment = client.next_task(project_id)
+                leased = time.perf_counter()
+                if assignment is None:
+                    log.empty += 1
+                    continue
+                answer = {"sentiment": CHOICES[index % 3]}
+                client.submit(assignment.id, answer, active_time_ms=1000)
+            except AssayAPIError as exc:
+                log.errors.append(f"{exc.status} {exc.code}")
+                continue
+            done = time.perf_counter()
+            log.next_s.append(leased - start)
+            log.submit_s.append(done - leased)
+            log.cycle_s.append(done - start)
+            log.task_ids.append(assignment.task.id)
+            index += 1
+
+
+def _ms(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds * 1000, 2)
+
+
+def run_loop(base_url: str, keys: list[str], project_id: str, seconds: float) -> dict[str, Any]:
+    logs = [WorkerLog() for _ in keys]
+    start = time.perf_counter()
+    stop_at = start + seconds
+    threads = [
+        threading.Thread(target=work, args=(base_url, key, project_id, stop_at, log))
+        for key, log in zip(keys, logs, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - start
+    cycles = [s for log in logs for s in log.cycle_s]
+    nexts = [s for log in logs for s in log.next_s]
+    submits = [s for log in logs for s in log.submit_s]
+    answered = Counter(t for log in logs for t in log.task_ids)
+    return {
+        "clients": len(keys),
+        "seconds": round(elapsed, 2),
+        "responses": len(cycles),
+        "responses_per_s": round(len(cycles) / elapsed, 1),
+        "cycle_p50_ms": _ms(percentile(cycles, 50)),
+        "cycle_p99_ms": _ms(percentile(cycles, 99)),
+        "next_p50_ms": _ms(percentile(nexts, 50)),
+        "next_p99_ms": _ms(percentile(nexts, 99)),
+        "submit_p50_ms": _ms(percentile(submits, 50)),
+        "submit_p99_ms": _ms(percentile(submits, 99)),
+        "duplicates": sum(n - 1 for n in answered.values() if n > 1),
+        "errors": sum(len(log.errors) for log in logs),
+        "error_kinds": dict(Counter(e for log in logs for e in log.errors)),
+        "empty_queue": sum(log.empty for log in logs),
+    }
+
+
+def bench_backend(backend: str, clients: list[int], count: int, seconds: float) -> list[dict]:
+    records = []
+    with database(backend) as db_url:
+        requester = create_key(db_url, "requester")
+        keys = [create_key(db_url, "worker", f"bench-worker-{i}") for i in range(max(clients))]
+        with assay_server(db_url) as base_url, Client(base_url, requester, timeout=600) as admin:
+            for n in clients:
+                # A fresh project per run, so every run starts from a full queue.
+                project = admin.create_project(f"loop {n}", SENTIMENT_TEMPLATE, redundancy=1)
+                admin.submit_tasks(project.id, tasks(count))
+                result = run_loop(base_url, keys[:n], project.id, seconds)
+                records.append(emit({"bench": "assay_loop", "backend": backend, **result}))
+    return records
+
+
+def compare(records: list[dict[str, Any]], peer: dict[int, float]) -> None:
+    for record in records:
+        theirs = peer.get(record["clients"])
+        record["vs_label_studio"] = ratio(record["responses_per_s"], theirs)
+        record["goal_met"] = bool(
+            record["vs_label_studio"]
+            and record["vs_label_studio"] >= GOAL_RATIO
+            and record["cycle_p99_ms"] is not None
+            and record["cycle_p99_ms"] < GOAL_P99_MS
+            and record["duplicates"] == 0
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="5 s runs, SQLite only.")
+    parser.add_argument("--skip-peer", action="store_true", help="Do not run Label Studio.")
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--tasks", type=int, default=50_000)
+    parser.add_argument("--clients", type=int, nargs="+", default=[1, 8])
+    parser.add_argument("--backend", choices=BACKENDS, action="append")
+    args = parser.parse_args()
+    seconds = 5 if args.quick else args.seconds
+    count = 10_000 if args.quick else args.tasks
+    backends = args.backend or (["sqlite"] if args.quick else list(BACKENDS))
+    records = [r for b in backends for r in bench_backend(b, args.clients, count, seconds)]
+    peer, source = dict(LS_RESPONSES_PER_S), "README"
+    peer_records: list[dict[str, Any]] = []
+    if not args.skip_peer:
+        clients = " ".join(str(n) for n in args.clients)
+        peer_records = run_label_studio(clients, int(seconds), 2_000 if args.quick else 10_000)
+        loops = [r for r in peer_records if r.get("bench") == "ls_loop"]
+        peer, source = {r["clients"]: r["ann_per_s"] for r in loops}, "measured"
+        for record in peer_records:
+            if record.get("bench") in ("ls_import", "ls_loop"):
+                emit(record)
+    compare(records, peer)
+    summary = emit(
+        {
+            "bench": "work_loop_summary",
+            "label_studio_source": source,
+            "label_studio_responses_per_s": peer,
+            "ratios": {f"{r['backend']}_{r['clients']}": r["vs_label_studio"] for r in records},
+            "goal_met": all(r["goal_met"] for r in records),
+        }
+    )
+    write_results("work_loop", [*records, *peer_records, summary], quick=args.quick)
+
+
+if __name__ == "__main__":
+    main()
