@@ -14,7 +14,6 @@ anonymous "workers" (the README says they cannot be attributed to worker ids).
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import subprocess
@@ -31,21 +30,53 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("ASSAY_SHARED_DATA", ROOT.parent / "shared" / "data"))
 PEER_VENV = ROOT / ".peers" / "crowdkit-venv"
 CROWDKIT_VERSION = "1.4.2"
+# Crowd-Kit 1.4.2's Wawa and ZBS call scikit-learn's check_is_fitted, which needs
+# __sklearn_tags__ from scikit-learn 1.6 on: pin the last release before that.
+CROWDKIT_PINS = [f"crowd-kit=={CROWDKIT_VERSION}", "scikit-learn==1.5.2"]
 RESULTS = ROOT / "bench" / "results" / "qc_accuracy.json"
 
 # Published figures (../shared/data/README.md): Zheng et al. PVLDB 2017 Table 6 and the
 # Crowd-Kit JOSS paper. Accuracy in %, MAE for N_Emotion.
 PUBLISHED: dict[str, dict[str, float]] = {
     "zheng_d_product": {
-        "MV": 89.66, "ZC": 92.80, "GLAD": 92.20, "D&S": 93.66, "Minimax": 84.09, "BCC": 93.78,
-        "CBCC": 93.72, "LFC": 93.73, "CATD": 92.66, "PM": 89.81, "Multi": 88.67, "KOS": 89.55,
-        "VI-BP": 64.64, "VI-MF": 83.91, "CK-MV": 89.7, "CK-Wawa": 89.7, "CK-DS": 94.0,
-        "CK-GLAD": 92.8, "CK-KOS": 89.5, "CK-MACE": 92.9,
+        "MV": 89.66,
+        "ZC": 92.80,
+        "GLAD": 92.20,
+        "D&S": 93.66,
+        "Minimax": 84.09,
+        "BCC": 93.78,
+        "CBCC": 93.72,
+        "LFC": 93.73,
+        "CATD": 92.66,
+        "PM": 89.81,
+        "Multi": 88.67,
+        "KOS": 89.55,
+        "VI-BP": 64.64,
+        "VI-MF": 83.91,
+        "CK-MV": 89.7,
+        "CK-Wawa": 89.7,
+        "CK-DS": 94.0,
+        "CK-GLAD": 92.8,
+        "CK-KOS": 89.5,
+        "CK-MACE": 92.9,
     },
     "zheng_s_rel": {
-        "MV": 54.19, "ZC": 48.21, "GLAD": 53.59, "D&S": 61.30, "Minimax": 57.59, "BCC": 60.72,
-        "CBCC": 56.05, "LFC": 61.64, "CATD": 45.32, "PM": 59.02, "CK-MV": 53.6,
-        "CK-Wawa": 55.7, "CK-DS": 61.5, "CK-GLAD": 51.1, "CK-MACE": 50.1, "CK-M-MSR": 42.5,
+        "MV": 54.19,
+        "ZC": 48.21,
+        "GLAD": 53.59,
+        "D&S": 61.30,
+        "Minimax": 57.59,
+        "BCC": 60.72,
+        "CBCC": 56.05,
+        "LFC": 61.64,
+        "CATD": 45.32,
+        "PM": 59.02,
+        "CK-MV": 53.6,
+        "CK-Wawa": 55.7,
+        "CK-DS": 61.5,
+        "CK-GLAD": 51.1,
+        "CK-MACE": 50.1,
+        "CK-M-MSR": 42.5,
     },
     "zheng_n_emotion": {"CATD": 16.36, "PM": 13.91, "LFC_N": 12.20, "Mean": 12.02, "Median": 13.53},
 }
@@ -118,7 +149,9 @@ def urbano() -> tuple[pd.DataFrame, pd.Series]:
     raw = raw[raw["Answer.radio"].isin(["a", "b", "s"])]
     left = raw["Input.query"] + "|" + raw["Input.docA"]
     right = raw["Input.query"] + "|" + raw["Input.docB"]
-    label = np.where(raw["Answer.radio"] == "a", left, np.where(raw["Answer.radio"] == "b", right, ""))
+    label = np.where(
+        raw["Answer.radio"] == "a", left, np.where(raw["Answer.radio"] == "b", right, "")
+    )
     votes = pd.DataFrame({"worker": raw["WorkerId"], "left": left, "right": right, "label": label})
     qrel = _read(DATA / "urbano_music_pref" / "MTurk.qrel", sep="\t", header=None)
     groups = pd.Series(qrel[3].astype(int).to_numpy(), index=(qrel[1] + "|" + qrel[2]).to_numpy())
@@ -165,7 +198,7 @@ CROWDKIT_METHODS = {
 }
 
 
-def crowdkit_worker(quick: bool, datasets: list[str]) -> None:
+def crowdkit_worker(quick: bool, datasets: list[str], methods: list[str] | None = None) -> None:
     """Run Crowd-Kit's same-named methods and print one JSON line per (data set, method)."""
     import warnings
 
@@ -176,6 +209,8 @@ def crowdkit_worker(quick: bool, datasets: list[str]) -> None:
         frame, truth = CATEGORICAL[name](quick)
         frame = dedupe(frame)
         for method, expr in CROWDKIT_METHODS.items():
+            if methods and method not in methods:
+                continue
             if quick and method == "glad" and len(frame) > 20000:
                 continue
             model = eval(expr, vars(ck))  # fixed expressions from the table above
@@ -201,7 +236,8 @@ def crowdkit_worker(quick: bool, datasets: list[str]) -> None:
             started = time.perf_counter()
             scores = model.fit_predict(decided)
             line = {
-                "dataset": "urbano_music_pref", "method": method,
+                "dataset": "urbano_music_pref",
+                "method": method,
                 "crowdkit": rank_agreement(scores, groups),
                 "seconds": time.perf_counter() - started,
             }
@@ -213,29 +249,56 @@ def ensure_crowdkit_venv() -> Path:
     python = PEER_VENV / "bin" / "python"
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(PEER_VENV)], check=True)
-    probe = subprocess.run([str(python), "-c", "import crowdkit"], capture_output=True)
+    check = "import crowdkit, sklearn; assert sklearn.__version__ == '1.5.2'"
+    probe = subprocess.run([str(python), "-c", check], capture_output=True)
     if probe.returncode != 0:
-        subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", f"crowd-kit=={CROWDKIT_VERSION}"],
-            check=True,
-        )
+        subprocess.run([str(python), "-m", "pip", "install", "-q", *CROWDKIT_PINS], check=True)
     return python
 
 
-def run_crowdkit(quick: bool, datasets: list[str]) -> list[dict[str, Any]]:
-    """Run the Crowd-Kit side in the peer virtualenv and collect its JSON lines."""
-    python = ensure_crowdkit_venv()
-    command = [str(python), str(Path(__file__).resolve()), "--crowdkit", *datasets]
-    if quick:
-        command.append("--quick")
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
-    return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+CACHE = ROOT / "bench" / "results" / "qc_accuracy_crowdkit.json"
+
+
+def run_crowdkit(quick: bool, datasets: list[str], fresh: bool) -> list[dict[str, Any]]:
+    """Run the Crowd-Kit side in the peer virtualenv and collect its JSON lines.
+
+    Crowd-Kit takes many minutes (GLAD and MACE loop in pandas), so finished data sets are
+    kept in ``bench/results/qc_accuracy_crowdkit.json`` (keyed by Crowd-Kit's version and
+    --quick) and only the missing ones run; ``--fresh-crowdkit`` ignores the cache.
+    """
+    key = f"{CROWDKIT_VERSION}{'-quick' if quick else ''}"
+    cache: dict[str, list[dict[str, Any]]] = {}
+    if CACHE.exists() and not fresh:
+        cache = json.loads(CACHE.read_text(encoding="utf-8")).get(key, {})
+    missing = [d for d in datasets if d not in cache]
+    if missing:
+        python = ensure_crowdkit_venv()
+        command = [str(python), str(Path(__file__).resolve()), "--crowdkit", *missing]
+        if quick:
+            command.append("--quick")
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+        for line in done.stdout.splitlines():
+            if line.startswith("{"):
+                row = json.loads(line)
+                cache.setdefault(row["dataset"], []).append(row)
+        stored = json.loads(CACHE.read_text(encoding="utf-8")) if CACHE.exists() else {}
+        stored[key] = cache
+        CACHE.parent.mkdir(parents=True, exist_ok=True)
+        CACHE.write_text(json.dumps(stored, indent=1), encoding="utf-8")
+    return [row for d in datasets for row in cache.get(d, [])]
 
 
 # --- Assay side ---------------------------------------------------------------------------
 
 ASSAY_METHODS = [
-    "majority-vote", "wawa", "zbs", "dawid-skene", "one-coin", "glad", "mace", "bayesian-ds",
+    "majority-vote",
+    "wawa",
+    "zbs",
+    "dawid-skene",
+    "one-coin",
+    "glad",
+    "mace",
+    "bayesian-ds",
 ]
 QUICK_SETS = ["zheng_d_duck", "zheng_s_dog", "zhang_rte", "act_cf", "act_ms", "zheng_d_product"]
 
@@ -253,8 +316,14 @@ def assay_categorical(quick: bool, datasets: list[str]) -> list[dict[str, Any]]:
             started = time.perf_counter()
             predicted = model.fit_predict(frame)
             seconds = time.perf_counter() - started
-            rows.append({"dataset": name, "method": method, "assay": accuracy(predicted, truth),
-                         "seconds": seconds})
+            rows.append(
+                {
+                    "dataset": name,
+                    "method": method,
+                    "assay": accuracy(predicted, truth),
+                    "seconds": seconds,
+                }
+            )
             print(json.dumps(rows[-1]), flush=True)
     return rows
 
@@ -266,14 +335,23 @@ def assay_numeric() -> list[dict[str, Any]]:
     frame, truth = _zheng("zheng_n_emotion")
     truth = truth.astype(float)
     rows = []
-    for method, model in [("mean", MeanAggregator()), ("median", MedianAggregator()),
-                          ("bias-variance", BiasVarianceModel())]:
+    for method, model in [
+        ("mean", MeanAggregator()),
+        ("median", MedianAggregator()),
+        ("bias-variance", BiasVarianceModel()),
+    ]:
         predicted = model.fit_predict(frame)
         common = truth.index.intersection(predicted.index)
         error = predicted.loc[common].to_numpy() - truth.loc[common].to_numpy()
-        rows.append({"dataset": "zheng_n_emotion", "method": method,
-                     "assay": float(np.abs(error).mean()), "rmse": float(np.sqrt((error**2).mean())),
-                     "metric": "MAE"})
+        rows.append(
+            {
+                "dataset": "zheng_n_emotion",
+                "method": method,
+                "assay": float(np.abs(error).mean()),
+                "rmse": float(np.sqrt((error**2).mean())),
+                "metric": "MAE",
+            }
+        )
         print(json.dumps(rows[-1]), flush=True)
     return rows
 
@@ -284,13 +362,22 @@ def assay_pairwise() -> list[dict[str, Any]]:
 
     votes, groups = urbano()
     rows = []
-    for method, model in [("bradley-terry", BradleyTerry()), ("davidson", Davidson()),
-                          ("noisy-bt", NoisyBradleyTerry())]:
+    for method, model in [
+        ("bradley-terry", BradleyTerry()),
+        ("davidson", Davidson()),
+        ("noisy-bt", NoisyBradleyTerry()),
+    ]:
         started = time.perf_counter()
         scores = model.fit_predict(votes)
-        rows.append({"dataset": "urbano_music_pref", "method": method,
-                     "assay": rank_agreement(scores, groups), "metric": "Spearman x100",
-                     "seconds": time.perf_counter() - started})
+        rows.append(
+            {
+                "dataset": "urbano_music_pref",
+                "method": method,
+                "assay": rank_agreement(scores, groups),
+                "metric": "Spearman x100",
+                "seconds": time.perf_counter() - started,
+            }
+        )
         print(json.dumps(rows[-1]), flush=True)
     return rows
 
@@ -300,8 +387,9 @@ def _spans(split: str, name: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def _token_f1(texts: list[str], predicted: list[list[tuple[int, int]]],
-              gold: list[list[tuple[int, int]]]) -> float:
+def _token_f1(
+    texts: list[str], predicted: list[list[tuple[int, int]]], gold: list[list[tuple[int, int]]]
+) -> float:
     from assay.quality.spans import covered, tokenize
 
     hits = found = relevant = 0
@@ -320,27 +408,47 @@ def assay_spans() -> list[dict[str, Any]]:
     from assay.quality import MajorityVote, SpanAggregator
 
     crowd = _spans("acl17-test", "crowdsourcing")
-    expert = {d["docid"]: d["Participants"]["MedicalStudent"] for d in _spans("acl17-test", "professional")}
+    expert = {
+        d["docid"]: d["Participants"]["MedicalStudent"]
+        for d in _spans("acl17-test", "professional")
+    }
     authors = {d["docid"]: d["Participants"] for d in _spans("acl17-test", "crowdsourcing-agg")}
     docs = {}
-    for line in (DATA / "pico_participants" / "docs.jsonl").read_text(encoding="utf-8").splitlines():
+    for line in (
+        (DATA / "pico_participants" / "docs.jsonl").read_text(encoding="utf-8").splitlines()
+    ):
         record = json.loads(line)
         docs[record["docid"]] = record["text"]
     crowd = [d for d in crowd if d["docid"] in expert]
     texts = [docs[d["docid"]] for d in crowd]
     gold = [expert[d["docid"]] for d in crowd]
     rows = []
-    for method, model in [("majority-vote", SpanAggregator(MajorityVote)), ("dawid-skene", SpanAggregator())]:
+    for method, model in [
+        ("majority-vote", SpanAggregator(MajorityVote)),
+        ("dawid-skene", SpanAggregator()),
+    ]:
         model.fit([d["Participants"] for d in crowd], texts)
-        rows.append({"dataset": "pico_acl17_test", "method": method, "metric": "token F1",
-                     "assay": _token_f1(texts, model.spans_, gold)})
+        rows.append(
+            {
+                "dataset": "pico_acl17_test",
+                "method": method,
+                "metric": "token F1",
+                "assay": _token_f1(texts, model.spans_, gold),
+            }
+        )
         print(json.dumps(rows[-1]), flush=True)
     published = {}
     for method in ["MajorityVote", "DawidSkene", "HMMCrowd"]:
         spans = [authors.get(d["docid"], {}).get(method, []) for d in crowd]
         published[method] = _token_f1(texts, spans, gold)
-    rows.append({"dataset": "pico_acl17_test", "method": "authors' aggregates",
-                 "metric": "token F1", "published": published})
+    rows.append(
+        {
+            "dataset": "pico_acl17_test",
+            "method": "authors' aggregates",
+            "metric": "token F1",
+            "published": published,
+        }
+    )
     print(json.dumps(rows[-1]), flush=True)
     return rows
 
@@ -348,8 +456,10 @@ def assay_spans() -> list[dict[str, Any]]:
 def table(assay: list[dict[str, Any]], crowdkit: list[dict[str, Any]]) -> str:
     """A markdown table: one row per data set, Assay / Crowd-Kit per method, best published."""
     ck = {(r["dataset"], r["method"]): r.get("crowdkit") for r in crowdkit}
-    lines = ["| data set | " + " | ".join(ASSAY_METHODS) + " | best Assay | best published |",
-             "|---" * (len(ASSAY_METHODS) + 3) + "|"]
+    lines = [
+        "| data set | " + " | ".join(ASSAY_METHODS) + " | best Assay | best published |",
+        "|---" * (len(ASSAY_METHODS) + 3) + "|",
+    ]
     by_set: dict[str, dict[str, float]] = {}
     for row in assay:
         by_set.setdefault(row["dataset"], {})[row["method"]] = row["assay"]
@@ -363,8 +473,13 @@ def table(assay: list[dict[str, Any]], crowdkit: list[dict[str, Any]]) -> str:
             cells.append(cell + (f" / {theirs:.2f}" if theirs is not None else ""))
         published = {k: v for k, v in PUBLISHED.get(name, {}).items() if not k.startswith("CK-")}
         best_pub = max(published.values()) if published else None
-        lines.append(f"| {name} | " + " | ".join(cells) + f" | {max(scores.values()):.2f} | "
-                     + (f"{best_pub:.2f}" if best_pub is not None else "n/a") + " |")
+        lines.append(
+            f"| {name} | "
+            + " | ".join(cells)
+            + f" | {max(scores.values()):.2f} | "
+            + (f"{best_pub:.2f}" if best_pub is not None else "n/a")
+            + " |"
+        )
     return "\n".join(lines)
 
 
@@ -373,6 +488,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small data sets only")
     parser.add_argument("--crowdkit", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--skip-crowdkit", action="store_true", help="Assay only")
+    parser.add_argument("--fresh-crowdkit", action="store_true", help="ignore the Crowd-Kit cache")
     parser.add_argument("datasets", nargs="*", help="categorical data sets (default: all)")
     args = parser.parse_args()
     datasets = args.datasets or (QUICK_SETS if args.quick else list(CATEGORICAL))
@@ -381,12 +497,18 @@ def main() -> None:
         return
     assay = assay_categorical(args.quick, [d for d in datasets if d in CATEGORICAL])
     extra = assay_numeric() + assay_pairwise() + ([] if args.quick else assay_spans())
-    crowdkit = [] if args.skip_crowdkit else run_crowdkit(args.quick, [*datasets, "urbano_music_pref"])
+    crowdkit = (
+        [] if args.skip_crowdkit else run_crowdkit(args.quick, [*datasets, "urbano_music_pref"])
+    )
     for row in crowdkit:
         print(json.dumps(row), flush=True)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    report = {"assay": assay + extra, "crowdkit": crowdkit, "published": PUBLISHED,
-              "table": table(assay, crowdkit)}
+    report = {
+        "assay": assay + extra,
+        "crowdkit": crowdkit,
+        "published": PUBLISHED,
+        "table": table(assay, crowdkit),
+    }
     RESULTS.write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(report["table"])
 

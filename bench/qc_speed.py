@@ -8,6 +8,9 @@ generate identically from a seed. Time is measured without tracing; peak memory 
 run under ``tracemalloc`` (numpy and pandas report their buffers to it), counted from the
 moment the input DataFrame exists. Prints JSON lines and writes ``bench/results/qc_speed.json``.
 
+The machine is shared: each line carries the 1-minute load average, and ``cpu_seconds``
+(process time) next to wall time, which is the fairer clock when others are busy.
+
 Data: categorical labels from a Dawid-Skene model with 4 classes, 5 labels per task and
 ``max(50, n / 1000)`` workers (accuracy 0.5-0.9); pairwise votes over 100 items from
 Bradley-Terry with 10% ties and 1,000 workers.
@@ -61,8 +64,12 @@ def votes_frame(n_votes: int, seed: int = 0) -> pd.DataFrame:
     names = np.array([f"model-{i:03d}" for i in range(n_items)], dtype=object)
     label = np.where(u < p_left, names[left], np.where(u < 0.9, names[right], ""))
     return pd.DataFrame(
-        {"worker": rng.integers(0, 1000, n_votes), "left": names[left], "right": names[right],
-         "label": label}
+        {
+            "worker": rng.integers(0, 1000, n_votes),
+            "left": names[left],
+            "right": names[right],
+            "label": label,
+        }
     )
 
 
@@ -72,8 +79,13 @@ def votes_frame(n_votes: int, seed: int = 0) -> pd.DataFrame:
 def run_assay(method: str, frame: pd.DataFrame, options: dict[str, Any]) -> Any:
     from assay.quality import GLAD, MACE, DawidSkene, MajorityVote, OneCoinDawidSkene
 
-    models = {"dawid-skene": DawidSkene, "glad": GLAD, "mace": MACE,
-              "majority-vote": MajorityVote, "one-coin": OneCoinDawidSkene}
+    models = {
+        "dawid-skene": DawidSkene,
+        "glad": GLAD,
+        "mace": MACE,
+        "majority-vote": MajorityVote,
+        "one-coin": OneCoinDawidSkene,
+    }
     if method == "bradley-terry":
         from assay.quality import BradleyTerry
 
@@ -88,8 +100,13 @@ def run_assay(method: str, frame: pd.DataFrame, options: dict[str, Any]) -> Any:
 def run_crowdkit(method: str, frame: pd.DataFrame, options: dict[str, Any]) -> Any:
     from crowdkit import aggregation as ck
 
-    models = {"dawid-skene": ck.DawidSkene, "glad": ck.GLAD, "mace": ck.MACE,
-              "majority-vote": ck.MajorityVote, "one-coin": ck.OneCoinDawidSkene}
+    models = {
+        "dawid-skene": ck.DawidSkene,
+        "glad": ck.GLAD,
+        "mace": ck.MACE,
+        "majority-vote": ck.MajorityVote,
+        "one-coin": ck.OneCoinDawidSkene,
+    }
     if method == "bradley-terry":
         return ck.BradleyTerry(n_iter=100).fit_predict(frame[frame["label"] != ""])
     return models[method](**options).fit_predict(frame)
@@ -112,8 +129,10 @@ def run_sklearn_bt(frame: pd.DataFrame, rounds: int) -> None:
     y = np.concatenate([win | tie, np.zeros(tie.sum(), bool)]).astype(int)
     m = rows.size
     design = sp.csr_array(
-        (np.concatenate([np.ones(m), -np.ones(m)]),
-         (np.tile(np.arange(m), 2), np.concatenate([base_left, base_right]))),
+        (
+            np.concatenate([np.ones(m), -np.ones(m)]),
+            (np.tile(np.arange(m), 2), np.concatenate([base_left, base_right])),
+        ),
         shape=(m, items.size),
     )
     rng = np.random.default_rng(0)
@@ -134,27 +153,24 @@ def worker(spec: dict[str, Any]) -> dict[str, Any]:
         frame, truth = votes_frame(spec["size"]), None
     else:
         frame, truth = labels_frame(spec["size"])
+    run = {
+        "assay": lambda f: _assay_labels(spec, f),
+        "crowdkit": lambda f: run_crowdkit(spec["method"], f, spec.get("options", {})),
+        "sklearn": lambda f: run_sklearn_bt(f, spec.get("rounds", 0)),
+    }[spec["tool"]]
+    # warm up on a small slice so one-time imports are not measured (same for every tool)
+    warm = {**spec, "rounds": min(spec.get("rounds", 0), 2)}
+    spec_backup, spec = spec, warm
+    run(votes_frame(2000) if pairwise else labels_frame(2000)[0])
+    spec = spec_backup
     if spec.get("memory"):
         tracemalloc.start()
         tracemalloc.reset_peak()
         before = tracemalloc.get_traced_memory()[0]
-    started = time.perf_counter()
-    if spec["tool"] == "assay":
-        from assay.quality import DawidSkene  # noqa: F401  (import before timing)
-
-        started = time.perf_counter()
-        result = _assay_labels(spec, frame)
-    elif spec["tool"] == "crowdkit":
-        import crowdkit.aggregation  # noqa: F401
-
-        started = time.perf_counter()
-        result = run_crowdkit(spec["method"], frame, spec.get("options", {}))
-    else:
-        started = time.perf_counter()
-        run_sklearn_bt(frame, spec.get("rounds", 0))
-        result = None
-    seconds = time.perf_counter() - started
-    out: dict[str, Any] = {**spec, "seconds": seconds}
+    started, cpu = time.perf_counter(), time.process_time()
+    result = run(frame)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    out: dict[str, Any] = {**spec, "seconds": seconds, "cpu_seconds": cpu}
     if spec.get("memory"):
         out["peak_mb"] = (tracemalloc.get_traced_memory()[1] - before) / 2**20
         tracemalloc.stop()
@@ -189,19 +205,31 @@ def measure(spec: dict[str, Any], timeout: float = 3600) -> dict[str, Any]:
     else:
         python = str(ROOT / ".venv" / "bin" / "python")
     result: dict[str, Any] = {}
-    for memory in ([False, True] if spec.get("with_memory", True) else [False]):
+    for memory in [False, True] if spec.get("with_memory", True) else [False]:
         payload = json.dumps({**spec, "memory": memory})
         done = subprocess.run(
             [python, str(Path(__file__).resolve()), "--worker", payload],
-            capture_output=True, text=True, timeout=timeout,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
         )
         if done.returncode != 0:
             return {**spec, "error": done.stderr.strip().splitlines()[-1:]}
         line = json.loads(done.stdout.strip().splitlines()[-1])
         result.update(line if not memory else {"peak_mb": line["peak_mb"]})
+        if not memory:
+            result["load_average"] = _load()
     result.pop("memory", None)
     print(json.dumps(result), flush=True)
     return result
+
+
+def _load() -> float:
+    """The 1-minute load average: the machine is shared, so say how busy it was."""
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return float("nan")
 
 
 def plan(quick: bool) -> list[dict[str, Any]]:
@@ -214,23 +242,44 @@ def plan(quick: bool) -> list[dict[str, Any]]:
             specs.append({"tool": tool, "method": "dawid-skene", "size": size})
     forced = {"assay": {"n_iter": 100, "tol": -1.0}, "crowdkit": {"n_iter": 100, "tol": -1.0}}
     for tool in ("assay", "crowdkit"):
-        specs.append({"tool": tool, "method": "dawid-skene", "size": sizes[-1],
-                      "options": forced[tool], "label": "100 iterations"})
+        specs.append(
+            {
+                "tool": tool,
+                "method": "dawid-skene",
+                "size": sizes[-1],
+                "options": forced[tool],
+                "label": "100 iterations",
+            }
+        )
         specs.append({"tool": tool, "method": "glad", "size": mid})
         specs.append({"tool": tool, "method": "mace", "size": mid})
     votes = [100_000] if quick else [100_000, 1_000_000]
     for size in votes:
         specs.append({"tool": "assay", "method": "bradley-terry", "size": size, "rounds": 1000})
-        specs.append({"tool": "crowdkit", "method": "bradley-terry", "size": size,
-                      "label": "fit only, no intervals"})
+        specs.append(
+            {
+                "tool": "crowdkit",
+                "method": "bradley-terry",
+                "size": size,
+                "label": "fit only, no intervals",
+            }
+        )
         rounds = 100 if size <= 100_000 else 10
-        specs.append({"tool": "sklearn", "method": "bradley-terry", "size": size, "rounds": rounds,
-                      "with_memory": False})
+        specs.append(
+            {
+                "tool": "sklearn",
+                "method": "bradley-terry",
+                "size": size,
+                "rounds": rounds,
+                "with_memory": False,
+            }
+        )
     return specs
 
 
 def ratios(results: list[dict[str, Any]]) -> dict[str, Any]:
     """Crowd-Kit (or sklearn) time over Assay time for each matched measurement."""
+
     def key(r: dict[str, Any]) -> tuple[Any, ...]:
         return (r["method"], r["size"], r.get("label", ""))
 
@@ -247,6 +296,11 @@ def ratios(results: list[dict[str, Any]]) -> dict[str, Any]:
             seconds = r["seconds"] / (r["rounds"] + 1) * 1001
         name = f"{r['method']} {r['size']:,} {r.get('label', '')}".strip() + f" vs {r['tool']}"
         entry = {"time_ratio": seconds / match["seconds"]}
+        if "cpu_seconds" in r and "cpu_seconds" in match:
+            cpu = r["cpu_seconds"]
+            if r["tool"] == "sklearn":
+                cpu = cpu / (r["rounds"] + 1) * 1001
+            entry["cpu_ratio"] = cpu / max(match["cpu_seconds"], 1e-9)
         if "peak_mb" in r and "peak_mb" in match:
             entry["memory_ratio"] = r["peak_mb"] / max(match["peak_mb"], 1e-9)
         if "accuracy" in r and "accuracy" in match:

@@ -87,13 +87,48 @@ def world(
         yield World(app, keys, ids)
 
 
+def _loosen_tuples(node: Any) -> Any:
+    # schemathesis 4.32 rejects tuple schemas (``prefixItems``, valid OpenAPI 3.1) when it checks
+    # a response; an array of any of the members is the closest schema it reads.
+    if isinstance(node, list):
+        return [_loosen_tuples(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    loosened = {key: _loosen_tuples(value) for key, value in node.items()}
+    if "prefixItems" in loosened:
+        loosened["items"] = {"anyOf": loosened.pop("prefixItems")}
+    return loosened
+
+
 def _openapi_document() -> dict[str, Any]:
     # The document does not depend on the database; the engine never connects.
-    return create_app(Settings(database_url="sqlite://")).openapi()
+    document: dict[str, Any] = create_app(Settings(database_url="sqlite://")).openapi()
+    return _loosen_tuples(document)  # type: ignore[no-any-return]
 
 
-schema = schemathesis.openapi.from_dict(_openapi_document())
-schema.config.generation.update(max_examples=15, deterministic=True, database="none")
+SWEEP = schemathesis.Config.from_dict(
+    {
+        "generation": {"max-examples": 15, "deterministic": True, "database": "none"},
+        "phases": {
+            # The coverage phase walks every schema boundary; its invalid inputs are the point
+            # here (its valid ones only make more of the same objects).
+            "coverage": {
+                "generation": {"mode": "negative"},
+                "unexpected-methods": ["delete", "put"],
+            }
+        },
+        "operations": [
+            {
+                # Templates are a large union: walking all of it takes a thousand requests per
+                # operation. Fuzzing covers them here, and the known-case tests below.
+                "include-path-regex": "^/v1/(projects|qualifications)$",
+                "include-method": "POST",
+                "phases": {"coverage": {"enabled": False}},
+            }
+        ],
+    }
+)
+schema = schemathesis.openapi.from_dict(_openapi_document(), config=SWEEP)
 
 
 def _key_for(world: World, path: str) -> str:
@@ -117,10 +152,7 @@ def _point_at_real_objects(case: Any, world: World) -> None:
 @settings(deadline=None, suppress_health_check=list(HealthCheck))
 def test_generated_requests_never_get_a_server_error(case: Any, world: World) -> None:
     _point_at_real_objects(case, world)
-    import time as _t
-    _t0 = _t.perf_counter()
     response = case.call(app=world.app, headers=headers(_key_for(world, case.operation.path)))
-    print("TIMING", f"{_t.perf_counter()-_t0:.4f}", case.method, case.operation.path, response.status_code, len(case.body) if isinstance(case.body, (list, dict, str, bytes)) else "")
     assert response.status_code < 500, (
         f"{case.method} {case.formatted_path} -> {response.status_code}\n"
         f"{case.as_curl_command()}\n{response.text[:2000]}"

@@ -51,11 +51,19 @@ def dawid_skene_data(
     tasks, workers = assignments(rng, n_tasks, n_workers, per_task)
     cumulative = confusion[workers, truth[tasks]].cumsum(axis=1)
     labels = (rng.random(tasks.size)[:, None] > cumulative).sum(axis=1)
-    return Planted(tasks, workers, np.minimum(labels, k - 1), truth, confusion, n_tasks, n_workers, k)
+    return Planted(
+        tasks, workers, np.minimum(labels, k - 1), truth, confusion, n_tasks, n_workers, k
+    )
 
 
-def one_coin_data(seed: int = 0, n_tasks: int = 2000, n_workers: int = 30, n_classes: int = 3,
-                  per_task: int = 5, skills: np.ndarray | None = None) -> tuple[Planted, np.ndarray]:
+def one_coin_data(
+    seed: int = 0,
+    n_tasks: int = 2000,
+    n_workers: int = 30,
+    n_classes: int = 3,
+    per_task: int = 5,
+    skills: np.ndarray | None = None,
+) -> tuple[Planted, np.ndarray]:
     """Labels from one accuracy per worker, errors uniform over the other classes."""
     rng = np.random.default_rng(seed)
     k = n_classes

@@ -43,7 +43,7 @@ def test_recovers_planted_scores_with_calibrated_intervals():
 
 
 def test_bootstrap_intervals_match_the_normal_ones_and_are_seeded():
-    left, right, outcome, workers, theta = bt_votes(seed=1, n_items=20, n_votes=20000)
+    left, right, outcome, workers, _ = bt_votes(seed=1, n_items=20, n_votes=20000)
     model = BradleyTerry(seed=3).fit(left, right, outcome, workers)
     normal = model.ci_high_ - model.ci_low_
     model.bootstrap(400)
@@ -57,24 +57,27 @@ def test_frame_front_and_result_table():
     frame = pd.DataFrame(
         {
             "worker": ["w1", "w1", "w2", "w2", "w3"],
-            "left": ["модель-α", "b", "модель-α", "c", "b"],
-            "right": ["b", "c", "c", "b", "модель-α"],
-            "label": ["модель-α", "b", "", "b", "модель-α"],
+            "left": ["模型-甲", "b", "模型-甲", "c", "b"],
+            "right": ["b", "c", "c", "b", "模型-甲"],
+            "label": ["模型-甲", "b", "", "b", "模型-甲"],
         }
     )
     model = BradleyTerry().fit_frame(frame)
     table = model.result_frame()
     assert list(table.columns) == ["item", "score", "ci_low", "ci_high"]
-    assert table["item"].iloc[0] == "модель-α"
+    assert table["item"].iloc[0] == "模型-甲"
     assert (table["ci_low"] <= table["score"]).all() and (table["score"] <= table["ci_high"]).all()
-    assert model.fit_predict(frame).index.tolist() == ["модель-α", "b", "c"]
+    assert model.fit_predict(frame).index.tolist() == ["模型-甲", "b", "c"]
 
 
 @pytest.mark.parametrize(
     "frame, message",
     [
         (pd.DataFrame({"worker": [], "left": [], "right": [], "label": []}), "empty"),
-        (pd.DataFrame({"worker": ["w"], "left": ["a"], "right": ["b"], "label": ["z"]}), "left item"),
+        (
+            pd.DataFrame({"worker": ["w"], "left": ["a"], "right": ["b"], "label": ["z"]}),
+            "left item",
+        ),
         (pd.DataFrame({"worker": ["w"], "left": ["a"], "right": ["a"], "label": ["a"]}), "itself"),
         (pd.DataFrame({"worker": ["w"], "left": ["a"], "label": ["a"]}), "missing column"),
     ],

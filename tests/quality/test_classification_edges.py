@@ -19,7 +19,13 @@ from assay.quality import (
 from .synthetic import dawid_skene_data
 
 AGGREGATORS = [
-    MajorityVote, Wawa, ZeroBasedSkill, DawidSkene, OneCoinDawidSkene, GLAD, MACE,
+    MajorityVote,
+    Wawa,
+    ZeroBasedSkill,
+    DawidSkene,
+    OneCoinDawidSkene,
+    GLAD,
+    MACE,
     BayesianDawidSkene,
 ]
 ids = [cls.__name__ for cls in AGGREGATORS]

@@ -19,13 +19,24 @@ def _write(path, text):
 def test_aggregate_every_categorical_method_writes_task_label_confidence(tmp_path):
     data = dawid_skene_data(seed=0, n_tasks=60, n_workers=6, per_task=3)
     frame = pd.DataFrame(
-        {"task": [f"t{t}" for t in data.task_idx], "worker": [f"w{w}" for w in data.worker_idx],
-         "label": [f"класс {y}" for y in data.label_idx]}
+        {
+            "task": [f"t{t}" for t in data.task_idx],
+            "worker": [f"w{w}" for w in data.worker_idx],
+            "label": [f"класс {y}" for y in data.label_idx],
+        }
     )
     source = tmp_path / "in.csv"
     frame.to_csv(source, index=False)
-    for method in ["majority-vote", "wawa", "zbs", "dawid-skene", "one-coin", "glad", "mace",
-                   "bayesian-ds"]:
+    for method in [
+        "majority-vote",
+        "wawa",
+        "zbs",
+        "dawid-skene",
+        "one-coin",
+        "glad",
+        "mace",
+        "bayesian-ds",
+    ]:
         out = tmp_path / f"{method}.csv"
         result = runner.invoke(app, ["aggregate", "--method", method, str(source), "-o", str(out)])
         assert result.exit_code == 0, result.output
@@ -55,7 +66,7 @@ def test_rank_with_bootstrap(tmp_path):
     rows = ["worker,left,right,label"]
     rng = np.random.default_rng(0)
     for k in range(300):
-        left, right = rng.choice(["α", "b", "c"], 2, replace=False)
+        left, right = rng.choice(["甲", "b", "c"], 2, replace=False)
         winner = min(left, right) if rng.random() < 0.8 else ("" if rng.random() < 0.5 else right)
         rows.append(f"w{k % 7},{left},{right},{winner}")
     source = _write(tmp_path / "votes.csv", "\n".join(rows) + "\n")
@@ -64,11 +75,13 @@ def test_rank_with_bootstrap(tmp_path):
         assert result.exit_code == 0, result.output
         table = pd.read_csv(pd.io.common.StringIO(result.stdout))
         assert list(table.columns) == ["item", "score", "ci_low", "ci_high"]
-        assert set(table["item"]) == {"α", "b", "c"}
+        assert set(table["item"]) == {"甲", "b", "c"}
 
 
 def test_agreement_prints_the_value(tmp_path):
-    source = _write(tmp_path / "in.csv", "task,worker,label\n0,a,x\n0,b,x\n1,a,x\n1,b,y\n2,a,y\n2,b,y\n")
+    source = _write(
+        tmp_path / "in.csv", "task,worker,label\n0,a,x\n0,b,x\n1,a,x\n1,b,y\n2,a,y\n2,b,y\n"
+    )
     alpha = runner.invoke(app, ["agreement", "--metric", "krippendorff-alpha", source])
     assert alpha.exit_code == 0
     assert float(alpha.stdout) == np.round(4 / 9, 6)

@@ -18,7 +18,9 @@ def test_frame_is_coded_once_and_keeps_original_ids():
 
 
 def test_repeated_task_worker_rows_keep_the_last():
-    frame = pd.DataFrame({"task": ["t", "t", "t"], "worker": ["w", "w", "v"], "label": ["a", "b", "a"]})
+    frame = pd.DataFrame(
+        {"task": ["t", "t", "t"], "worker": ["w", "w", "v"], "label": ["a", "b", "a"]}
+    )
     encoded = encode_labels(frame)
     assert encoded.n_duplicates == 1
     assert encoded.codes.n_rows == 2

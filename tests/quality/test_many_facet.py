@@ -6,7 +6,11 @@ from assay.quality import ManyFacetModel
 def test_recovers_planted_facets():
     rng = np.random.default_rng(0)
     n_w, n_t, n_v, n = 40, 60, 8, 4000
-    skill, difficulty, severity = rng.normal(0, 1, n_w), rng.normal(0, 1, n_t), rng.normal(0, 0.7, n_v)
+    skill, difficulty, severity = (
+        rng.normal(0, 1, n_w),
+        rng.normal(0, 1, n_t),
+        rng.normal(0, 0.7, n_v),
+    )
     w, t, v = rng.integers(0, n_w, n), rng.integers(0, n_t, n), rng.integers(0, n_v, n)
     scores = 5 + skill[w] - difficulty[t] - severity[v] + rng.normal(0, 0.3, n)
     model = ManyFacetModel().fit(w, t, v, scores)

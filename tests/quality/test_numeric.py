@@ -44,7 +44,11 @@ def test_confidence_is_a_reliability_in_unit_interval():
 
 def test_frame_front_accepts_numeric_text_and_keeps_last_duplicate():
     frame = pd.DataFrame(
-        {"task": ["a", "a", "a", "b"], "worker": ["x", "y", "x", "x"], "label": ["1", "3", "5", "-2.5"]}
+        {
+            "task": ["a", "a", "a", "b"],
+            "worker": ["x", "y", "x", "x"],
+            "label": ["1", "3", "5", "-2.5"],
+        }
     )
     model = MeanAggregator().fit_frame(frame)
     assert model.n_duplicates_ == 1

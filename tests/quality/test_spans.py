@@ -2,7 +2,6 @@ import pytest
 
 from assay.quality import MajorityVote, QualityInputError, SpanAggregator
 
-
 TEXT = "Patients with type 2 diabetes aged over 60 were enrolled in the study ."
 
 

@@ -24,6 +24,8 @@ from tests.support.factories import (
     make_completed_task,
     make_organisation,
     make_project,
+    make_response,
+    make_task,
     make_worker,
 )
 from tests.support.webhook_receiver import WebhookReceiver, webhook_receiver
@@ -134,6 +136,35 @@ def test_enqueue_is_part_of_the_callers_transaction(database_url: str) -> None:
     engine.dispose()
 
 
+def test_enqueue_sees_the_unflushed_result_of_its_transaction(database_url: str) -> None:
+    engine = make_engine(database_url)
+    with make_session_factory(engine)() as session:
+        org = make_organisation(session)
+        worker = make_worker(session, org)
+        project = make_project(session, org, callback_url="http://127.0.0.1:9/hook")
+        task = make_task(session, project)
+        response = make_response(session, task, worker)
+        # As the completing service does: add the result, then enqueue, then commit once.
+        session.add(
+            Result(
+                task_id=task.id,
+                org_id=org.id,
+                project_id=project.id,
+                answer={"sentiment": "pos"},
+                method="majority_vote",
+                method_version="1",
+                response_ids=[response.id],
+            )
+        )
+        webhooks.enqueue_result_delivery(session, task.id)
+        session.commit()
+        [row] = session.scalars(select(WebhookDelivery)).all()
+        assert row.payload["task"]["result"]["response_ids"] == [response.id]
+        assert row.payload["task"]["responses"][0]["id"] == response.id
+        assert row.payload["project_id"] == project.id and row.task_id == task.id
+    engine.dispose()
+
+
 def test_failures_back_off_then_deliver(
     outbox: Outbox, receiver: WebhookReceiver, http: httpx.Client
 ) -> None:
@@ -195,9 +226,7 @@ def test_dead_after_max_attempts_then_manual_retry(
     assert len(receiver.requests) == 4
 
 
-def test_pending_deliveries_survive_a_restart(
-    database_url: str, receiver: WebhookReceiver
-) -> None:
+def test_pending_deliveries_survive_a_restart(database_url: str, receiver: WebhookReceiver) -> None:
     seeded = seed(database_url, receiver.url, tasks=3)
     # A dispatcher claimed one delivery and died before sending it; then the server stopped.
     with seeded.factory() as session:

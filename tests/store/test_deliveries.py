@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from assay.store import make_engine, make_session_factory
 from assay.store import deliveries as store
+from assay.store import make_engine, make_session_factory
 from assay.store.base import utcnow
 from tests.support.factories import make_organisation, make_project
 
@@ -16,8 +16,15 @@ def test_a_lost_lease_cannot_record_an_outcome(database_url: str) -> None:
         org = make_organisation(session)
         project = make_project(session, org, callback_url="http://127.0.0.1:9/")
         store.insert_delivery(
-            session, delivery_id=store.new_delivery_id(), org_id=org.id, project_id=project.id,
-            task_id=None, event="ping", url="http://127.0.0.1:9/", payload={}, now=t0,
+            session,
+            delivery_id=store.new_delivery_id(),
+            org_id=org.id,
+            project_id=project.id,
+            task_id=None,
+            event="ping",
+            url="http://127.0.0.1:9/",
+            payload={},
+            now=t0,
         )
         session.commit()
 
@@ -33,8 +40,13 @@ def test_a_lost_lease_cannot_record_an_outcome(database_url: str) -> None:
             session, slow.id, lease=first_lease, status_code=200, now=later
         )
         assert store.record_delivery_failure(
-            session, slow.id, lease=second_lease, status_code=500, error="HTTP 500",
-            next_attempt_at=later + timedelta(seconds=10), dead=False,
+            session,
+            slow.id,
+            lease=second_lease,
+            status_code=500,
+            error="HTTP 500",
+            next_attempt_at=later + timedelta(seconds=10),
+            dead=False,
         )
         session.commit()
     with factory() as session:

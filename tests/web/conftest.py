@@ -24,8 +24,13 @@ if TYPE_CHECKING:
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -72,7 +77,8 @@ def login(client: TestClient, email: str, password: str) -> str:
     token = re.search(r'name="login_token" value="([^"]+)"', form.text)
     assert token is not None
     answer = client.post(
-        "/login", data={"email": email, "password": password, "login_token": token.group(1)},
+        "/login",
+        data={"email": email, "password": password, "login_token": token.group(1)},
         follow_redirects=False,
     )
     assert answer.status_code == 303, answer.text
@@ -90,9 +96,7 @@ def csrf_of(html: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def live_env(
-    _sqlite_template: SqliteTemplate, tmp_path_factory: pytest.TempPathFactory
-) -> WebEnv:
+def live_env(_sqlite_template: SqliteTemplate, tmp_path_factory: pytest.TempPathFactory) -> WebEnv:
     """One database and app shared by a module's browser tests (each test seeds its own org)."""
     return make_env(_sqlite_template, tmp_path_factory.mktemp("live"))
 

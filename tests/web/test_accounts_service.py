@@ -28,7 +28,10 @@ def test_an_account_keeps_only_an_argon2_hash_and_gets_a_worker(web_env: WebEnv)
 def test_requester_accounts_have_no_worker(web_env: WebEnv) -> None:
     with web_env.factory() as session:
         account = accounts.create_account(
-            session, org_name="acme", email="lead@example.org", password=PASSWORD,
+            session,
+            org_name="acme",
+            email="lead@example.org",
+            password=PASSWORD,
             role="requester",
         )
     assert account.worker_id is None
@@ -46,9 +49,7 @@ def test_bad_account_details_are_refused(
     web_env: WebEnv, email: str, password: str, role: str, message: str
 ) -> None:
     with web_env.factory() as session, pytest.raises(InvalidInput, match=message):
-        accounts.create_account(
-            session, org_name="acme", email=email, password=password, role=role
-        )
+        accounts.create_account(session, org_name="acme", email=email, password=password, role=role)
 
 
 def test_an_email_has_one_account(web_env: WebEnv) -> None:
@@ -78,9 +79,14 @@ def test_login_opens_a_session_whose_cookie_is_not_stored(web_env: WebEnv) -> No
     assert identity.expires_at - result.web_session.created_at == timedelta(hours=12)
 
 
-@pytest.mark.parametrize(("email", "password"), [
-    ("a@example.org", "wrong password!"), ("nobody@example.org", PASSWORD), ("", ""),
-])
+@pytest.mark.parametrize(
+    ("email", "password"),
+    [
+        ("a@example.org", "wrong password!"),
+        ("nobody@example.org", PASSWORD),
+        ("", ""),
+    ],
+)
 def test_bad_credentials_get_one_message(web_env: WebEnv, email: str, password: str) -> None:
     with web_env.factory() as session:
         accounts.create_account(

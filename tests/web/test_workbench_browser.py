@@ -64,41 +64,89 @@ def seed_worker_world(env: WebEnv) -> tuple[seed.Org, dict[str, str]]:
     image = seed.upload_image(org, env.settings)
     ids = {
         "qualification": seed.add_qualification(
-            org, "Sentiment basics", "sentiment", seed.SENTIMENT, QUALIFICATION_ITEMS,
+            org,
+            "Sentiment basics",
+            "sentiment",
+            seed.SENTIMENT,
+            QUALIFICATION_ITEMS,
             min_accuracy=0.6,
         ),
-        "pairwise": seed.add_project(org, "Chatbot preference", seed.PAIRWISE, [{
-            "conversation": [{"role": "user", "content": "How do I boil an egg?"}],
-            "responses": [
-                {"id": "a", "content": "Simmer it for **9 minutes**, then cool it in cold water."},
-                {"id": "b", "content": "Microwave it for 5 minutes.\n\n```python\nboil(egg)\n```"},
+        "pairwise": seed.add_project(
+            org,
+            "Chatbot preference",
+            seed.PAIRWISE,
+            [
+                {
+                    "conversation": [{"role": "user", "content": "How do I boil an egg?"}],
+                    "responses": [
+                        {
+                            "id": "a",
+                            "content": "Simmer it for **9 minutes**, then cool it in cold water.",
+                        },
+                        {
+                            "id": "b",
+                            "content": "Microwave it for 5 minutes.\n\n```python\nboil(egg)\n```",
+                        },
+                    ],
+                }
             ],
-        }], **needs),
-        "spans": seed.add_project(org, "Entity spans", seed.SPANS, [
-            {"text": "Ada Lovelace met Charles Babbage in London."}
-        ], **needs),
+            **needs,
+        ),
+        "spans": seed.add_project(
+            org,
+            "Entity spans",
+            seed.SPANS,
+            [{"text": "Ada Lovelace met Charles Babbage in London."}],
+            **needs,
+        ),
         "boxes": seed.add_project(org, "Street boxes", seed.BOXES, [{"image": image}], **needs),
-        "writing": seed.add_project(org, "Helpful writing", seed.WRITING, [
-            {"instruction": "Explain **recursion** to a ten-year-old in two sentences."}
-        ], **needs),
-        "ranking": seed.add_project(org, "Rank summaries", seed.RANKING, [{
-            "prompt": "Summarise *Hamlet* in one sentence.",
-            "responses": [
-                {"content": "Hamlet is a play."},
-                {"content": "A Danish prince avenges his father, and nearly everyone dies."},
-                {"content": "A prince feigns madness to expose his uncle."},
+        "writing": seed.add_project(
+            org,
+            "Helpful writing",
+            seed.WRITING,
+            [{"instruction": "Explain **recursion** to a ten-year-old in two sentences."}],
+            **needs,
+        ),
+        "ranking": seed.add_project(
+            org,
+            "Rank summaries",
+            seed.RANKING,
+            [
+                {
+                    "prompt": "Summarise *Hamlet* in one sentence.",
+                    "responses": [
+                        {"content": "Hamlet is a play."},
+                        {"content": "A Danish prince avenges his father; nearly everyone dies."},
+                        {"content": "A prince feigns madness to expose his uncle."},
+                    ],
+                }
             ],
-        }], **needs),
-        "rubric": seed.add_project(org, "Grade code", seed.RUBRIC, [{
-            "task": "Write `mean(xs)`: the average, or 0 for an empty list.",
-            "solution": "def mean(xs):\n    # average\n    return sum(xs) / len(xs) if xs else 0\n",
-        }], **needs),
-        "rating": seed.add_project(org, "Rate replies", seed.RATING, [
-            {"reply": "11 is a prime number above 10."}
-        ], **needs),
-        "locked": seed.add_project(org, "Contract review", seed.SENTIMENT, [
-            {"review": "Clause 4 is void."}
-        ], required_skills=["law.contracts:expert"]),
+            **needs,
+        ),
+        "rubric": seed.add_project(
+            org,
+            "Grade code",
+            seed.RUBRIC,
+            [
+                {
+                    "task": "Write `mean(xs)`: the average, or 0 for an empty list.",
+                    "solution": (
+                        "def mean(xs):\n    # average\n    return sum(xs) / len(xs) if xs else 0\n"
+                    ),
+                }
+            ],
+            **needs,
+        ),
+        "rating": seed.add_project(
+            org, "Rate replies", seed.RATING, [{"reply": "11 is a prime number above 10."}], **needs
+        ),
+        "locked": seed.add_project(
+            org,
+            "Contract review",
+            seed.SENTIMENT,
+            [{"review": "Clause 4 is void."}],
+            required_skills=["law.contracts:expert"],
+        ),
     }
     return org, ids
 
@@ -154,7 +202,8 @@ def test_worker_qualifies_works_every_question_type_and_sees_gold_feedback(
     pairwise = answers["pairwise"][0].answer["preference"]
     assert pairwise == {"choice": "A", "strength": 3, "axes": {"honesty": {"choice": "tie"}}}
     assert answers["spans"][0].answer["entities"] == [
-        {"start": 0, "end": 12, "label": "PER"}, {"start": 36, "end": 42, "label": "LOC"},
+        {"start": 0, "end": 12, "label": "PER"},
+        {"start": 36, "end": 42, "label": "LOC"},
     ]
     boxes = answers["boxes"][0].answer["objects"]
     assert sorted(b["label"] for b in boxes) == ["blue", "red"]
@@ -164,12 +213,16 @@ def test_worker_qualifies_works_every_question_type_and_sees_gold_feedback(
     assert writing.active_time_ms is not None and writing.active_time_ms > 0
     assert answers["ranking"][0].answer["order"] == [1, 0, 2]
     assert answers["rubric"][0].answer["grade"] == {
-        "correct": True, "edge_cases": True, "unsafe": False,
+        "correct": True,
+        "edge_cases": True,
+        "unsafe": False,
     }
     assert answers["rating"][0].answer == {"quality": 4, "errors": 0}
 
     page.goto("/earnings?period=day")
-    assert "$10.50" in page.locator(".stats").inner_text()  # 7 paid tasks at $1.50, 3 unpaid test answers
+    assert (
+        "$10.50" in page.locator(".stats").inner_text()
+    )  # 7 paid tasks at $1.50, 3 unpaid test answers
     shot(page, artifacts_dir, "16-earnings")
     csv = page.request.get("/earnings.csv?period=day")
     assert csv.ok and csv.text().splitlines()[1].split(",")[1:3] == ["10", "10.50"]
@@ -253,9 +306,12 @@ def test_reviewer_rejects_and_the_author_redoes_the_work(
     seed.add_account(org, "rita", role="reviewer")
     policy = {"stages": [{"name": "review", "sample_rate": 1.0, "on_reject": "rework"}]}
     project_id = seed.add_project(
-        org, "Support answers", seed.WRITING,
+        org,
+        "Support answers",
+        seed.WRITING,
         [{"instruction": "A customer asks how to reset their password. Answer them."}],
-        review_policy=policy, pay_per_task_cents=200,
+        review_policy=policy,
+        pay_per_task_cents=200,
     )
     author = new_page()
     browser_login(author, org.email("wes"), seed.PASSWORD)
@@ -300,7 +356,7 @@ def test_reviewer_rejects_and_the_author_redoes_the_work(
     assert statuses == ["rejected", "accepted"]
 
 
-XSS = "<script>window.__xss = 1</script><img src=x onerror=\"window.__xss = 2\">"
+XSS = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">'
 
 
 def test_script_in_a_task_payload_is_shown_as_text(
@@ -316,15 +372,19 @@ def test_script_in_a_task_payload_is_shown_as_text(
             {"kind": "chat", "name": "chat"},
             {"kind": "model_responses", "name": "responses", "max_responses": 2},
         ],
-        "questions": [{
-            "type": "label", "name": "safe", "prompt": f"Is this safe? {XSS}",
-            "options": [{"value": "yes", "label": XSS}, {"value": "no"}],
-        }],
+        "questions": [
+            {
+                "type": "label",
+                "name": "safe",
+                "prompt": f"Is this safe? {XSS}",
+                "options": [{"value": "yes", "label": XSS}, {"value": "no"}],
+            }
+        ],
     }
     payload = {
         "plain": XSS,
         "rich": f"# Title {XSS}\n\n[click me](javascript:window.__xss=3) and {XSS}\n\n"
-                "![pixel](https://tracker.invalid/p.png)",
+        "![pixel](https://tracker.invalid/p.png)",
         "snippet": f"</script><script>window.__xss = 4</script>{XSS}",
         "chat": [{"role": "user<img src=x onerror=window.__xss=5>", "content": XSS}],
         "responses": [{"content": XSS}, {"content": "<svg onload=window.__xss=6></svg>"}],
@@ -372,7 +432,14 @@ def test_a_draft_is_restored_on_another_device(
     lease.get_by_role("link", name="Resume").click()
     phone.wait_for_url(task_url)
     assert phone.locator("textarea.text-answer").input_value() == "The sky turns amber and"
-    assert phone.locator("#active-time").inner_text() != ""
+    # Skip it after all, without the mouse: leave the text box, S, a reason, Enter.
+    for key in ("Escape", "s", "3"):
+        phone.keyboard.press(key)
+    assert phone.locator("#skip-dialog input[value=expertise]").is_checked()
+    shot(phone, artifacts_dir, "23-skip-dialog")
+    phone.keyboard.press("Enter")
+    phone.wait_for_url(re.compile(r"/queue\?notice=done"))
+    assert phone.locator("table.table").count() == 0  # no unfinished work left
 
 
 def test_operations_watch_progress_answer_questions_and_manage_workers(
@@ -383,8 +450,11 @@ def test_operations_watch_progress_answer_questions_and_manage_workers(
     org = seed.new_org(live_env.factory)
     seed.add_account(org, "wade")
     project_id = seed.add_project(
-        org, "Review sentiment", seed.SENTIMENT,
-        [{"review": f"Review number {i}"} for i in range(5)], pay_per_task_cents=125,
+        org,
+        "Review sentiment",
+        seed.SENTIMENT,
+        [{"review": f"Review number {i}"} for i in range(5)],
+        pay_per_task_cents=125,
     )
     wade = seed.worker_actor(org, "wade")
     with live_env.factory() as session:
@@ -401,13 +471,13 @@ def test_operations_watch_progress_answer_questions_and_manage_workers(
     browser_login(ops, org.email("ops"), seed.PASSWORD)
     assert ops.url.endswith("/ops")
     assert "Review sentiment" in ops.locator(".project-progress").inner_text()
-    shot(ops, artifacts_dir, "23-ops-projects")
+    shot(ops, artifacts_dir, "24-ops-projects")
     ops.get_by_role("link", name="Review sentiment").click()
     assert ops.locator("svg.chart rect.bar").count() == 14
     ops.get_by_label("Answer to: Is sarcasm positive or negative?").fill(
         "Label what the writer means: sarcastic praise is negative."
     )
-    shot(ops, artifacts_dir, "24-ops-project-progress")
+    shot(ops, artifacts_dir, "25-ops-project-progress")
     ops.get_by_role("button", name="Publish answer").click()
     assert "Answer published" in ops.locator(".notice").inner_text()
 
@@ -416,12 +486,12 @@ def test_operations_watch_progress_answer_questions_and_manage_workers(
     start_project(worker, "Review sentiment")
     answered = worker.locator(".qa-list li.answered")
     assert "sarcastic praise is negative" in answered.inner_text()
-    shot(worker, artifacts_dir, "25-task-guideline-answer")
+    shot(worker, artifacts_dir, "26-task-guideline-answer")
 
     ops.goto("/ops/workers")
     row = ops.locator("table.roster tr", has_text="wade")
     assert "2" in row.locator("td.num").first.inner_text()
-    shot(ops, artifacts_dir, "26-ops-roster")
+    shot(ops, artifacts_dir, "27-ops-roster")
     row.get_by_role("link", name="wade").click()
     ops.get_by_label("Locales (BCP 47, comma separated)").fill("es-AR, en")
     ops.get_by_label("Timezone").fill("America/Argentina/Buenos_Aires")
@@ -431,7 +501,7 @@ def test_operations_watch_progress_answer_questions_and_manage_workers(
     ops.get_by_role("button", name="Add a credential").click()
     ops.locator("input[name=cred_name]").last.fill("BSc Computer Science")
     ops.locator("input[name=cred_year]").last.fill("2019")
-    shot(ops, artifacts_dir, "27-ops-worker-profile")
+    shot(ops, artifacts_dir, "28-ops-worker-profile")
     ops.get_by_role("button", name="Save profile").click()
     assert "Saved" in ops.locator(".notice").inner_text()
     assert ops.locator("input[name=cred_name]").input_value() == "BSc Computer Science"
@@ -445,6 +515,57 @@ def test_operations_watch_progress_answer_questions_and_manage_workers(
 
     ops.goto("/ops/payments")
     assert "$2.50" in ops.locator("table").inner_text()
-    shot(ops, artifacts_dir, "28-ops-payments")
+    shot(ops, artifacts_dir, "29-ops-payments")
     export = ops.request.get("/ops/payments.csv")
     assert export.ok and "wade,2,2.50" in export.text()
+
+
+def test_a_reviewer_edits_and_grades_with_the_projects_rubric(
+    new_page: Any, live_env: WebEnv, artifacts_dir: Path
+) -> None:
+    from assay.services import submissions, work
+
+    org = seed.new_org(live_env.factory)
+    seed.add_account(org, "gil")
+    seed.add_account(org, "rob", role="reviewer")
+    policy = {"stages": [{"name": "audit", "sample_rate": 1.0, "on_reject": "reassign"}]}
+    project_id = seed.add_project(
+        org,
+        "Grade solutions",
+        seed.RUBRIC,
+        [{"task": "Write `mean(xs)`.", "solution": "def mean(xs):\n    return eval('0')\n"}],
+        review_policy=policy,
+    )
+    gil = seed.worker_actor(org, "gil")
+    with live_env.factory() as session:
+        lease = work.claim_next(session, gil, project_id)
+        graded = {"correct": True, "edge_cases": True, "unsafe": False}
+        submissions.submit_response(session, gil, lease.assignment.id, {"grade": graded})
+
+    page = new_page()
+    browser_login(page, org.email("rob"), seed.PASSWORD)
+    page.goto("/review")
+    page.locator("li.project", has_text="Grade solutions").get_by_role("button").click()
+    page.wait_for_selector("#review-rubric:not([hidden])")
+    # Edit the author's grade: the solution does use eval.
+    for key in ("e", "ArrowDown", "ArrowDown", "y"):
+        page.keyboard.press(key)
+    # Then grade the response with the rubric.
+    for key in ("g", "1", "2", "ArrowDown", "y"):
+        page.keyboard.press(key)
+    assert "Score: 4 of 7" in page.locator("#review-rubric .rubric-score").inner_text()
+    shot(page, artifacts_dir, "30-review-edit-and-grade")
+    before = page.url
+    page.keyboard.press("Control+Enter")
+    page.wait_for_url(lambda url: url != before)
+
+    with live_env.factory() as session:
+        task_id = responses_of(live_env, org, project_id)[0].task_id
+        record = task_service.task_record(session, org.admin, task_id)
+    response = record.responses[0]
+    review = record.reviews[response.id][0]
+    assert response.status == "accepted"
+    assert response.reviewed_answer == {
+        "grade": {"correct": True, "edge_cases": True, "unsafe": True}
+    }
+    assert review.verdict == "accept" and review.score == 4.0

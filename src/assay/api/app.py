@@ -15,6 +15,7 @@ from assay.config import Settings
 from assay.services.jobs import JobRunner
 from assay.services.webhooks import start_dispatcher
 from assay.store import make_engine, make_session_factory
+from assay.web import mount_web
 
 API_DESCRIPTION = """
 Assay's REST API for human judgment: create projects from declarative templates, submit tasks in
@@ -61,5 +62,6 @@ def create_app(settings: Settings, *, background: bool = False) -> FastAPI:
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    mount_web(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
     return app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from assay.cli import demo, envs, keys, qc, server
+from assay.cli import accounts, demo, envs, keys, qc, server
 
 app = typer.Typer(
     name="assay",
@@ -16,6 +16,7 @@ app.command()(server.serve)
 app.command()(server.migrate)
 app.command()(demo.demo)
 app.add_typer(keys.app, name="keys")
+app.add_typer(accounts.app, name="accounts")
 app.add_typer(qc.app, name="qc")
 app.add_typer(envs.app, name="envs")
 

@@ -17,6 +17,11 @@ app = typer.Typer(help="Create logins for the web workbench.", no_args_is_help=T
 console = Console(stderr=True)
 
 
+@app.callback()
+def accounts() -> None:
+    """Create logins for the web workbench."""
+
+
 @app.command("create")
 def create(
     email: Annotated[str, typer.Option(help="The login (unique).")],
@@ -40,7 +45,11 @@ def create(
     try:
         with make_session_factory(engine)() as session:
             account = service.create_account(
-                session, org_name=org, email=email, password=password, role=role,
+                session,
+                org_name=org,
+                email=email,
+                password=password,
+                role=role,
                 worker_handle=handle,
             )
     except AssayError as exc:

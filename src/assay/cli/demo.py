@@ -11,7 +11,7 @@ from rich.table import Table
 
 from assay.api.app import create_app
 from assay.cli._common import DbOption, load_settings
-from assay.services.demo import seed_demo
+from assay.services.demo import DEMO_PASSWORD, seed_demo
 from assay.store import make_engine, make_session_factory
 from assay.store.migrate import upgrade
 
@@ -30,12 +30,16 @@ def demo(
     upgrade(url)
     engine = make_engine(url)
     with make_session_factory(engine)() as session:
-        seed = seed_demo(session)
+        seed = seed_demo(session, settings)
     engine.dispose()
     table = Table("role", "API key", title="Demo API keys (organisation 'demo')")
     for role, secret in seed.keys.items():
         table.add_row(role, secret)
     console.print(table)
+    logins = Table("role", "email", "password", title="Web workbench logins")
+    for role, email in seed.logins.items():
+        logins.add_row(role, email, DEMO_PASSWORD)
+    console.print(logins)
     console.print(f"{len(seed.project_ids)} demo projects. Database: {url}")
     if seed_only:
         return

@@ -1,11 +1,11 @@
-"""`assay qc` commands: aggregate labels, rank pairwise votes, measure agreement (CSV in, CSV out)."""
+"""`assay qc` commands: aggregate labels, rank pairwise votes, measure agreement (CSV)."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -44,7 +44,7 @@ app = typer.Typer(
 _err = Console(stderr=True)
 
 
-class AggregateMethod(str, Enum):
+class AggregateMethod(StrEnum):
     """Aggregation methods of `assay qc aggregate`."""
 
     majority_vote = "majority-vote"
@@ -60,7 +60,7 @@ class AggregateMethod(str, Enum):
     bias_variance = "bias-variance"
 
 
-class RankMethod(str, Enum):
+class RankMethod(StrEnum):
     """Ranking methods of `assay qc rank`."""
 
     bradley_terry = "bradley-terry"
@@ -68,14 +68,14 @@ class RankMethod(str, Enum):
     noisy_bt = "noisy-bt"
 
 
-class AgreementMetric(str, Enum):
+class AgreementMetric(StrEnum):
     """Metrics of `assay qc agreement`."""
 
     krippendorff_alpha = "krippendorff-alpha"
     fleiss_kappa = "fleiss-kappa"
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     """Measurement level for Krippendorff's alpha."""
 
     nominal = "nominal"

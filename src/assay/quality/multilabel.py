@@ -33,6 +33,7 @@ class BinaryRelevance:
     Args:
         aggregator: Builds a fresh binary aggregator per label (default :class:`DawidSkene`).
         threshold: Posterior above which a label is delivered.
+
     """
 
     def __init__(
@@ -58,19 +59,26 @@ class BinaryRelevance:
 
         Raises:
             QualityInputError: On empty input or a matrix of the wrong shape.
+
         """
         tasks, n_t = as_codes(task_idx, "task_idx", n_tasks)
         workers, n_w = as_codes(worker_idx, "worker_idx", n_workers)
         matrix = np.asarray(chosen)
         if matrix.ndim != 2 or matrix.shape[0] != tasks.size or tasks.size != workers.size:
-            raise QualityInputError("chosen must be a (n_rows, n_labels) matrix, one row per answer")
+            raise QualityInputError(
+                "chosen must be a (n_rows, n_labels) matrix, one row per answer"
+            )
         if tasks.size == 0 or matrix.shape[1] == 0:
             raise QualityInputError("no labels to aggregate: the input is empty")
         present = matrix.astype(bool)
         self.models_ = [
             self.aggregator().fit(
-                tasks, workers, present[:, j].astype(np.intp),
-                n_tasks=n_t, n_workers=n_w, n_classes=2,
+                tasks,
+                workers,
+                present[:, j].astype(np.intp),
+                n_tasks=n_t,
+                n_workers=n_w,
+                n_classes=2,
             )
             for j in range(present.shape[1])
         ]
@@ -86,6 +94,7 @@ class BinaryRelevance:
 
         Raises:
             QualityInputError: On missing columns or empty input.
+
         """
         require_columns(frame, ["task", "worker", "label"])
         frame, _ = keep_last(frame, ["task", "worker"])

@@ -43,7 +43,9 @@ def segments(annotations: SpanAnnotations) -> IntArray:
     """Without text: the elementary pieces between all span boundaries of a document."""
     cuts = sorted({int(x) for spans in annotations.values() for span in spans for x in span[:2]})
     pieces = np.asarray(cuts, dtype=np.intp)
-    return np.column_stack([pieces[:-1], pieces[1:]]) if pieces.size > 1 else np.zeros((0, 2), np.intp)
+    return (
+        np.column_stack([pieces[:-1], pieces[1:]]) if pieces.size > 1 else np.zeros((0, 2), np.intp)
+    )
 
 
 def covered(bounds: IntArray, spans: Sequence[Sequence[int]]) -> BoolArray:
@@ -59,7 +61,6 @@ def covered(bounds: IntArray, spans: Sequence[Sequence[int]]) -> BoolArray:
     return np.cumsum(marks[:-1]) > 0
 
 
-
 def token_votes(
     documents: Sequence[SpanAnnotations], texts: Sequence[str] | None = None
 ) -> TokenVotes:
@@ -73,12 +74,12 @@ def token_votes(
     worker_code: dict[str, int] = {}
     bounds, tasks, workers, labels, offsets = [], [], [], [], []
     start = 0
-    for k, annotations in enumerate(documents):
-        tokens = tokenize(texts[k]) if texts is not None else segments(annotations)
+    for k, marks in enumerate(documents):
+        tokens = tokenize(texts[k]) if texts is not None else segments(marks)
         bounds.append(tokens)
         offsets.append(start)
         units = np.arange(start, start + tokens.shape[0])
-        for worker, spans in annotations.items():
+        for worker, spans in marks.items():
             code = worker_code.setdefault(str(worker), len(worker_code))
             tasks.append(units)
             workers.append(np.full(units.size, code, dtype=np.intp))
@@ -87,8 +88,11 @@ def token_votes(
     if start == 0 or not worker_code:
         raise QualityInputError("no spans to aggregate: the input is empty")
     return TokenVotes(
-        bounds, np.asarray(offsets, dtype=np.intp),
-        np.concatenate(tasks), np.concatenate(workers), np.concatenate(labels),
+        bounds,
+        np.asarray(offsets, dtype=np.intp),
+        np.concatenate(tasks),
+        np.concatenate(workers),
+        np.concatenate(labels),
         list(worker_code),
     )
 
@@ -122,6 +126,7 @@ class SpanAggregator:
     Args:
         aggregator: Builds the binary token aggregator (default :class:`DawidSkene`).
         threshold: Posterior at or above which a token is inside a span.
+
     """
 
     def __init__(
@@ -132,19 +137,21 @@ class SpanAggregator:
         self.aggregator = aggregator
         self.threshold = threshold
 
-    def fit(
-        self, documents: Sequence[SpanAnnotations], texts: Sequence[str] | None = None
-    ) -> Self:
+    def fit(self, documents: Sequence[SpanAnnotations], texts: Sequence[str] | None = None) -> Self:
         """Fit on documents given as {worker id: [(start, end), ...]} mappings.
 
         Raises:
             QualityInputError: On empty input or texts that do not match the documents.
+
         """
         votes = token_votes(documents, texts)
         model = self.aggregator().fit(
-            votes.task_idx, votes.worker_idx, votes.label_idx,
+            votes.task_idx,
+            votes.worker_idx,
+            votes.label_idx,
             n_tasks=int(votes.offsets[-1] + votes.bounds[-1].shape[0]),
-            n_workers=len(votes.workers), n_classes=2,
+            n_workers=len(votes.workers),
+            n_classes=2,
         )
         inside = model.probas_[:, 1]
         self.model_ = model

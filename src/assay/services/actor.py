@@ -16,11 +16,16 @@ class Actor:
     role: Role
     key_id: str | None = None
     worker_id: str | None = None
+    account_id: str | None = None
 
     @property
     def label(self) -> str:
-        """How the audit log names this actor."""
-        return f"key:{self.key_id}" if self.key_id else f"system:{self.role}"
+        """How the audit log names this actor: the API key or web account, else the system."""
+        if self.key_id:
+            return f"key:{self.key_id}"
+        if self.account_id:
+            return f"account:{self.account_id}"
+        return f"system:{self.role}"
 
     def require(self, *roles: Role) -> None:
         """Refuse unless the actor holds one of ``roles`` (admin holds every role)."""

@@ -105,21 +105,16 @@ def _own_open(session: Session, actor: Actor, conversation_id: str) -> ChatConve
 
 def _tip(nodes: list[ChatNode], parent_id: str | None) -> ChatNode | None:
     """Return the reply a new turn goes under; refuse while a turn waits for its pick."""
-    by_id = {node.id: node for node in nodes}
-    waiting = [
-        n
-        for n in nodes
-        if n.role == "user" and not any(c.parent_id == n.id and c.chosen for c in nodes)
-    ]
-    if parent_id is not None:
-        parent = by_id.get(parent_id)
-        if parent is None or parent.role != "assistant" or not parent.chosen:
-            raise Conflict("A turn continues from a chosen reply of this conversation.")
-        return parent
-    if waiting:
+    picked = {n.parent_id for n in nodes if n.chosen}
+    if any(n.role == "user" and n.id not in picked for n in nodes):
         raise Conflict("Pick or rewrite a reply to your last message first.")
     chosen = [n for n in nodes if n.role == "assistant" and n.chosen]
-    return chosen[-1] if chosen else None
+    if parent_id is None:
+        return chosen[-1] if chosen else None
+    parent = next((n for n in chosen if n.id == parent_id), None)
+    if parent is None:
+        raise Conflict("A turn continues from a chosen reply of this conversation.")
+    return parent
 
 
 def send_turn(

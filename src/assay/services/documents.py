@@ -20,7 +20,7 @@ import orjson
 from assay.errors import InvalidInput, NotFound
 from assay.store import Session
 from assay.store import documents as store
-from assay.store.models import Response, Result, Review, Task
+from assay.store.documents import Record
 
 Document = dict[str, Any]
 
@@ -36,7 +36,7 @@ def to_json_value(document: Document) -> Document:
     return value
 
 
-def _review_document(review: Review) -> Document:
+def _review_document(review: Record) -> Document:
     return {
         "id": review.id,
         "reviewer_id": review.reviewer_id,
@@ -50,7 +50,7 @@ def _review_document(review: Review) -> Document:
     }
 
 
-def _response_document(response: Response, reviews: list[Review]) -> Document:
+def _response_document(response: Record, reviews: list[Record]) -> Document:
     return {
         "id": response.id,
         "worker_id": response.worker_id,
@@ -66,7 +66,7 @@ def _response_document(response: Response, reviews: list[Review]) -> Document:
     }
 
 
-def _result_document(result: Result | None) -> Document | None:
+def _result_document(result: Record | None) -> Document | None:
     if result is None:
         return None
     return {
@@ -82,7 +82,7 @@ def _result_document(result: Result | None) -> Document | None:
 
 
 def _task_document(
-    task: Task, result: Result | None, responses: list[Document], include_gold: bool
+    task: Record, result: Record | None, responses: list[Document], include_gold: bool
 ) -> Document:
     document: Document = {
         "task_id": task.id,
@@ -104,13 +104,13 @@ def _task_document(
 
 
 def build_task_documents(
-    session: Session, org_id: str, tasks: Sequence[Task], *, include_gold: bool = False
+    session: Session, org_id: str, tasks: Sequence[Record], *, include_gold: bool = False
 ) -> list[Document]:
     """Build documents for tasks of one organisation in a handful of batched queries."""
     task_ids = [task.id for task in tasks]
     results = {r.task_id: r for r in store.list_results_for_tasks(session, org_id, task_ids)}
     responses = store.list_responses_for_tasks(session, org_id, task_ids)
-    reviews_by_response: dict[str, list[Review]] = defaultdict(list)
+    reviews_by_response: dict[str, list[Record]] = defaultdict(list)
     for review in store.list_reviews_for_responses(session, org_id, [r.id for r in responses]):
         reviews_by_response[review.response_id].append(review)
     responses_by_task: dict[str, list[Document]] = defaultdict(list)
@@ -130,7 +130,7 @@ def result_document(session: Session, task_id: str, *, include_gold: bool = Fals
         NotFound: there is no such task.
 
     """
-    task = store.get_task_by_id(session, task_id)
+    task = store.get_task_record(session, task_id)
     if task is None:
         raise NotFound(f"No task {task_id!r}.")
     return build_task_documents(session, task.org_id, [task], include_gold=include_gold)[0]

@@ -27,6 +27,7 @@ from assay.store.base import new_id, utcnow
 from assay.store.models import Assignment, GuidelineVersion, Project, Response, Review, Task
 
 REVIEW_LEASE = timedelta(minutes=15)
+REWORK_HOLD = timedelta(days=3)
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,8 @@ def _reject(
         assignment.rework_reason = reason
         assignment.rework_count += 1
         assignment.draft = {"answer": response.answer}
-        assignment.expires_at = now + timedelta(seconds=project.lease_seconds)
+        # The author may not be online now: keep the work theirs for a few days, not one lease.
+        assignment.expires_at = now + max(REWORK_HOLD, timedelta(seconds=project.lease_seconds))
     else:
         assignment.status = AssignmentStatus.REJECTED.value
         queue.return_slot(session, task.id)

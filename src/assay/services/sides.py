@@ -48,21 +48,22 @@ def _response_ids(responses: list[Any]) -> list[str]:
 
 def assign_sides(
     session: Session, project: Project, task: Task, assignment: Assignment, rng: random.Random
-) -> dict[str, Any] | None:
+) -> Task:
     """Choose this worker's order of the task's responses (in the claim's transaction).
 
-    Returns the payload as the worker sees it, or None when the project shows tasks as they are.
+    Returns the task as the worker is shown it: a display-only copy with the responses in
+    their order, or the task itself when the project shows tasks as they are.
     """
     compared = _compared_field(project)
     if compared is None:
-        return None
+        return task
     setup = endpoint_store.get_setup(session, project.org_id, project.id)
     if setup is None or not setup.randomise_sides:
-        return None
+        return task
     key = compared[0]
     ids = _response_ids(list(task.payload.get(key) or []))
     if len(ids) != 2:
-        return None
+        return task
     shown = rng.sample(ids, k=len(ids))
     store.insert_sides(
         session,
@@ -70,7 +71,7 @@ def assign_sides(
             assignment_id=assignment.id, org_id=project.org_id, task_id=task.id, shown_ids=shown
         ),
     )
-    return _reorder(task.payload, key, shown)
+    return store.shown_copy(task, _reorder(task.payload, key, shown))
 
 
 def _reorder(payload: dict[str, Any], key: str, shown_ids: list[str]) -> dict[str, Any]:
@@ -81,15 +82,13 @@ def _reorder(payload: dict[str, Any], key: str, shown_ids: list[str]) -> dict[st
     return {**payload, key: shown}
 
 
-def shown_payload(
-    session: Session, project: Project, task: Task, assignment: Assignment
-) -> dict[str, Any] | None:
-    """Return the payload in the order this assignment's worker sees it (None: as stored)."""
+def show_sides(session: Session, project: Project, task: Task, assignment: Assignment) -> Task:
+    """Return the task as this assignment's worker is shown it (when resuming a lease)."""
     compared = _compared_field(project)
     sides = store.get_sides(session, assignment.id) if compared else None
     if sides is None or compared is None:
-        return None
-    return _reorder(task.payload, compared[0], sides.shown_ids)
+        return task
+    return store.shown_copy(task, _reorder(task.payload, compared[0], sides.shown_ids))
 
 
 def to_task_order(

@@ -82,7 +82,11 @@ def plan_training_export(
         raise InvalidInput(f"Unknown training format {fmt!r}; choose one of {', '.join(FAMILIES)}.")
     project = load_project(session, actor, project_id)
     project_source(project, endpoint_store.get_setup(session, actor.org_id, project.id))
-    return TrainingExportPlan(actor.org_id, project.id, fmt, side_columns)
+    plan = TrainingExportPlan(actor.org_id, project.id, fmt, side_columns)
+    # Reads only: end the transaction, so the stream's own session is never kept waiting
+    # behind this one (on SQLite every transaction holds the write lock).
+    session.rollback()
+    return plan
 
 
 def training_rows(session: Session, plan: TrainingExportPlan) -> Iterator[dict[str, Any]]:

@@ -32,7 +32,7 @@ from assay.services.documents import build_task_documents, to_json_value
 from assay.store import Session, SessionFactory
 from assay.store import deliveries as store
 from assay.store.base import utcnow
-from assay.store.documents import get_task_by_id
+from assay.store.documents import get_task_record
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +108,7 @@ def enqueue_result_delivery(session: Session, task_id: str) -> None:
         NotFound: there is no such task.
 
     """
-    task = get_task_by_id(session, task_id)
+    task = get_task_record(session, task_id)
     if task is None:
         raise NotFound(f"No task {task_id!r}.")
     url = store.get_callback_url(session, task.org_id, task.project_id)

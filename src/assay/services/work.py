@@ -37,13 +37,6 @@ class Lease:
     task: Task
     project: Project
     guidelines: GuidelineVersion | None
-    # Set when this worker sees the payload differently (comparison sides in their own order).
-    shown_payload: dict[str, Any] | None = None
-
-    @property
-    def payload(self) -> dict[str, Any]:
-        """Return the task payload as this worker is shown it; edges display this one."""
-        return self.shown_payload if self.shown_payload is not None else self.task.payload
 
 
 def load_working_worker(session: Session, actor: Actor) -> Worker:
@@ -137,9 +130,9 @@ def claim_next(
             # The same worker won a race against themselves; the slot goes back, try again.
             session.rollback()
             continue
-        shown = sides.assign_sides(session, project, task, assignment, rng)
+        task = sides.assign_sides(session, project, task, assignment, rng)
         session.commit()
-        return Lease(assignment, task, project, current_guidelines(session, project), shown)
+        return Lease(assignment, task, project, current_guidelines(session, project))
     raise NoTaskAvailable("The queue is busy; try again.")
 
 
@@ -155,9 +148,9 @@ def _pending_rework(
         assignment.expires_at = max(assignment.expires_at, now + timedelta(seconds=project.lease_seconds))
         task = task_store.get_task(session, worker.org_id, assignment.task_id)
         assert task is not None
-        shown = sides.shown_payload(session, project, task, assignment)
+        task = sides.show_sides(session, project, task, assignment)
         session.commit()
-        return Lease(assignment, task, project, current_guidelines(session, project), shown)
+        return Lease(assignment, task, project, current_guidelines(session, project))
     return None
 
 

@@ -68,7 +68,7 @@ class QualitySummary:
 
 
 def list_open_leases(session: Session, actor: Actor) -> list[OpenLease]:
-    """The calling worker's active assignments, rework included, oldest first."""
+    """List the calling worker's active assignments, rework included, oldest first."""
     worker_id = actor.require_worker()
     assignments = store.list_active_assignments(session, actor.org_id, worker_id)
     projects = {
@@ -80,9 +80,13 @@ def list_open_leases(session: Session, actor: Actor) -> list[OpenLease]:
     now = utcnow()
     return [
         OpenLease(
-            assignment_id=a.id, project_id=a.project_id,
-            project_name=projects[a.project_id].name, project_kind=projects[a.project_id].kind,
-            leased_at=a.leased_at, expires_at=a.expires_at, has_draft=bool(a.draft),
+            assignment_id=a.id,
+            project_id=a.project_id,
+            project_name=projects[a.project_id].name,
+            project_kind=projects[a.project_id].kind,
+            leased_at=a.leased_at,
+            expires_at=a.expires_at,
+            has_draft=bool(a.draft),
             rework_reason=a.rework_reason,
         )
         for a in assignments
@@ -138,7 +142,7 @@ def list_project_choices(session: Session, actor: Actor) -> list[ProjectChoice]:
 
 
 def quality_summary(session: Session, actor: Actor) -> QualitySummary:
-    """The calling worker's review outcomes and gold accuracy over all their work."""
+    """Summarise the calling worker's review outcomes and gold accuracy."""
     worker_id = actor.require_worker()
     counts = store.count_worker_responses(session, actor.org_id, worker_id)
     return QualitySummary(

@@ -14,12 +14,21 @@ from assay.store.models import Account, WebSession
 
 
 def insert_account(
-    session: Session, *, org_id: str, email: str, password_hash: str, role: str,
+    session: Session,
+    *,
+    org_id: str,
+    email: str,
+    password_hash: str,
+    role: str,
     worker_id: str | None,
 ) -> Account:
     """Store a new account; Conflict when the email is taken."""
     account = Account(
-        id=new_id("acc"), org_id=org_id, email=email, password_hash=password_hash, role=role,
+        id=new_id("acc"),
+        org_id=org_id,
+        email=email,
+        password_hash=password_hash,
+        role=role,
         worker_id=worker_id,
     )
     session.add(account)
@@ -31,22 +40,30 @@ def insert_account(
 
 
 def get_account_by_email(session: Session, email: str) -> Account | None:
-    """The account with this (normalised) email, if any."""
+    """Get the account with this (normalised) email, if any."""
     return session.scalar(select(Account).where(Account.email == email))
 
 
 def get_account(session: Session, account_id: str) -> Account | None:
-    """An account by id."""
+    """Get an account by id."""
     return session.get(Account, account_id)
 
 
 def insert_web_session(
-    session: Session, *, token_hash: str, account_id: str, csrf_token: str,
-    created_at: datetime, expires_at: datetime,
+    session: Session,
+    *,
+    token_hash: str,
+    account_id: str,
+    csrf_token: str,
+    created_at: datetime,
+    expires_at: datetime,
 ) -> WebSession:
     """Store a new logged-in browser session (keyed by the hash of its cookie token)."""
     web_session = WebSession(
-        id=token_hash, account_id=account_id, csrf_token=csrf_token, created_at=created_at,
+        id=token_hash,
+        account_id=account_id,
+        csrf_token=csrf_token,
+        created_at=created_at,
         expires_at=expires_at,
     )
     session.add(web_session)
@@ -55,7 +72,7 @@ def insert_web_session(
 
 
 def get_web_session(session: Session, token_hash: str) -> WebSession | None:
-    """A browser session by the hash of its cookie token."""
+    """Get a browser session by the hash of its cookie token."""
     return session.get(WebSession, token_hash)
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
+from assay.store.models import Task
 from assay.store.models.rlhf import ComparisonSides
 
 _IN_CHUNK = 900  # under SQLite's default limit of bound parameters per statement
@@ -35,3 +37,14 @@ def list_sides_for_assignments(
         )
         found.update({row.assignment_id: row for row in session.scalars(query)})
     return found
+
+
+def shown_copy(task: Task, payload: dict[str, Any]) -> Task:
+    """Return a copy of a task holding another payload, for display only.
+
+    The copy belongs to no session, so it is never saved, and the session's own task keeps
+    its stored payload for everything else the transaction does.
+    """
+    values = {attr.key: getattr(task, attr.key) for attr in inspect(Task).column_attrs}
+    values["payload"] = payload
+    return Task(**values)

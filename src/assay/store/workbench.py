@@ -9,7 +9,7 @@ from assay.store.models import Assignment, Response
 
 
 def list_active_assignments(session: Session, org_id: str, worker_id: str) -> list[Assignment]:
-    """The worker's active leases (including rework), oldest first."""
+    """List the worker's active leases (including rework), oldest first."""
     query = select(Assignment).where(
         Assignment.org_id == org_id,
         Assignment.worker_id == worker_id,
@@ -19,7 +19,7 @@ def list_active_assignments(session: Session, org_id: str, worker_id: str) -> li
 
 
 def count_worker_responses(session: Session, org_id: str, worker_id: str) -> dict[str, int]:
-    """The worker's responses by status, plus ``gold_answered`` and ``gold_correct``."""
+    """Count the worker's responses by status, plus ``gold_answered`` and ``gold_correct``."""
     counts: dict[str, int] = {}
     rows = session.execute(
         select(Response.status, func.count())

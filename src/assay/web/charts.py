@@ -11,7 +11,7 @@ _PAD_LEFT, _PAD_BOTTOM, _PAD_TOP = 44, 26, 12
 
 
 def _nice_ceiling(value: float) -> float:
-    """The smallest of 1, 2, 2.5, 5 x 10^k at or above ``value`` (a tidy axis maximum)."""
+    """Return the smallest of 1, 2, 2.5, 5 x 10^k at or above ``value`` (a tidy axis top)."""
     if value <= 0:
         return 1.0
     scale = 10 ** len(str(int(value))) / 10 if value >= 1 else 1.0

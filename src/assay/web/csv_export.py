@@ -12,7 +12,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: object) -> str:
-    """A cell's text, with a quote before anything a spreadsheet would evaluate."""
+    """Return a cell's text, quoted when a spreadsheet would evaluate it."""
     text = "" if value is None else str(value)
     if text.startswith(_FORMULA_STARTS) and not _is_number(text):
         return "'" + text
@@ -27,8 +27,10 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> Response:
-    """A CSV attachment."""
+def csv_response(
+    filename: str, header: Sequence[str], rows: Iterable[Sequence[object]]
+) -> Response:
+    """Build a CSV attachment."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)

@@ -7,10 +7,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from assay.services.accounts import WebIdentity, csrf_matches, resolve_web_session
+
 # Only the session type and factory cross from store to web, as in api/deps.py: every query
 # still goes through a service.
 from assay.store import Session
-from assay.services.accounts import WebIdentity, csrf_matches, resolve_web_session
 from assay.web.errors import CsrfRejected, LoginRequired
 
 SESSION_COOKIE = "assay_session"
@@ -28,7 +29,7 @@ DbDep = Annotated[Session, Depends(get_db)]
 
 
 def optional_identity(request: Request, db: DbDep) -> WebIdentity | None:
-    """The logged-in account behind the cookie, or None."""
+    """Return the logged-in account behind the cookie, or None."""
     cached: WebIdentity | None = getattr(request.state, "identity", None)
     if cached is not None:
         return cached
@@ -42,7 +43,7 @@ def optional_identity(request: Request, db: DbDep) -> WebIdentity | None:
 def require_identity(
     identity: Annotated[WebIdentity | None, Depends(optional_identity)],
 ) -> WebIdentity:
-    """The logged-in account, or a redirect to the login page."""
+    """Return the logged-in account, or send the browser to the login page."""
     if identity is None:
         raise LoginRequired()
     return identity
@@ -53,7 +54,7 @@ MaybeIdentityDep = Annotated[WebIdentity | None, Depends(optional_identity)]
 
 
 async def require_csrf(request: Request, identity: IdentityDep) -> WebIdentity:
-    """The logged-in account, once the request proved it came from our own page.
+    """Return the logged-in account once the request proved it came from our own page.
 
     Scripts send the token in the ``X-CSRF-Token`` header; forms in a hidden field.
     """

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.routing import APIRoute
 
@@ -34,7 +35,7 @@ class CsrfRejected(Exception):
 
 
 def status_for(exc: errors.AssayError) -> int:
-    """The HTTP status of an Assay error."""
+    """Return the HTTP status of an Assay error."""
     for cls in type(exc).__mro__:
         if cls in STATUS_BY_ERROR:
             return STATUS_BY_ERROR[cls]
@@ -71,11 +72,25 @@ def handle_web_error(request: Request, exc: Exception) -> Response:
         if wants_json(request):
             return _error_json("csrf_failed", message, 403)
         return _error_page(request, "Request refused", message, 403)
+    if isinstance(exc, RequestValidationError):
+        return _invalid_request(request, exc)
     assert isinstance(exc, errors.AssayError)
     status = status_for(exc)
     if wants_json(request):
         return _error_json(exc.code, exc.message, status, exc.details)
     return _error_page(request, "That did not work", exc.message, status)
+
+
+def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
+    problems = [
+        f"{'.'.join(str(p) for p in item.get('loc', ()) if p not in ('body', 'query'))}: "
+        f"{item.get('msg', '')}"
+        for item in exc.errors()
+    ]
+    message = "The request is not valid: " + "; ".join(problems or ["unreadable"])
+    if wants_json(request):
+        return _error_json("invalid_input", message, 422, problems)
+    return _error_page(request, "Please check the form", message, 422)
 
 
 class WebRoute(APIRoute):
@@ -88,7 +103,7 @@ class WebRoute(APIRoute):
         async def guarded(request: Request) -> Response:
             try:
                 return await handler(request)
-            except (LoginRequired, CsrfRejected, errors.AssayError) as exc:
+            except (LoginRequired, CsrfRejected, errors.AssayError, RequestValidationError) as exc:
                 return handle_web_error(request, exc)
 
         return guarded

@@ -67,12 +67,12 @@ def duration(seconds: int | float | None) -> str:
 
 
 def percent(share: float | None) -> str:
-    """A share as a whole percentage, or a dash."""
+    """Format a share as a whole percentage, or a dash."""
     return "—" if share is None else f"{share * 100:.0f}%"
 
 
 def when(moment: datetime | None) -> str:
-    """A UTC timestamp to the minute."""
+    """Format a UTC timestamp to the minute."""
     return "—" if moment is None else moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
@@ -80,24 +80,27 @@ TEMPLATES.env.filters.update(money=money, duration=duration, percent=percent, wh
 
 
 def nav_items(identity: WebIdentity | None) -> list[tuple[str, str]]:
-    """The header links an account's role may use."""
+    """List the header links an account's role may use."""
     if identity is None:
         return []
     role = identity.actor.role.value
     items: list[tuple[str, str]] = []
     if identity.actor.worker_id is not None:
-        items += [("/queue", "Queue"), ("/qualifications", "Qualifications"),
-                  ("/quality", "Quality"), ("/earnings", "Earnings")]
+        items += [
+            ("/queue", "Queue"),
+            ("/qualifications", "Qualifications"),
+            ("/quality", "Quality"),
+            ("/earnings", "Earnings"),
+        ]
     if role in ("reviewer", "admin") and identity.actor.worker_id is not None:
         items.append(("/review", "Review"))
     if role in ("requester", "admin"):
-        items += [("/ops", "Projects"), ("/ops/workers", "Workers"),
-                  ("/ops/payments", "Payments")]
+        items += [("/ops", "Projects"), ("/ops/workers", "Workers"), ("/ops/payments", "Payments")]
     return items
 
 
 def active_nav(nav: list[tuple[str, str]], path: str) -> str | None:
-    """The header link the current page belongs to (the longest matching prefix)."""
+    """Return the header link the current page belongs to (longest matching prefix)."""
     aliases = {"/work": "/queue"}
     for prefix, target in aliases.items():
         if path.startswith(prefix + "/"):
@@ -109,7 +112,7 @@ def active_nav(nav: list[tuple[str, str]], path: str) -> str | None:
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, *, status: int = 200
 ) -> Response:
-    """A page with the shared context (account, CSRF token, navigation, notice) and headers."""
+    """Render a page with the shared context (account, CSRF, navigation, notice) and headers."""
     identity: WebIdentity | None = getattr(request.state, "identity", None)
     notice = NOTICES.get(request.query_params.get("notice", ""))
     nav = nav_items(identity)

@@ -30,13 +30,13 @@ class GuidelineVersion(Protocol):
 
 
 def shown_payload(template: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
-    """The payload values the template's fields display, and nothing else."""
+    """Keep the payload values the template's fields display, and nothing else."""
     keys = {field.key for field in parse_template(template).fields}
     return {key: value for key, value in (payload or {}).items() if key in keys}
 
 
 def guidelines_data(guidelines: GuidelineVersion | None) -> dict[str, Any] | None:
-    """A guideline version as plain data for the page."""
+    """Turn a guideline version into plain data for the page."""
     if guidelines is None:
         return None
     return {

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assay.quality.signals import TypingTelemetry
+from assay.quality.signals.spammer import worker_confusion_counts
 
 Rng = np.random.Generator
 
@@ -63,7 +64,7 @@ def label_crowd(
     prior = np.array([0.4, 0.3, 0.2, 0.1])[:n_classes]
     prior = prior / prior.sum()
     truth = rng.choice(n_classes, size=n_tasks, p=prior)
-    difficulty = rng.beta(1.0, 5.0, size=n_tasks)
+    difficulty = rng.beta(1.0, 6.0, size=n_tasks)
     confusable = (truth + rng.integers(1, n_classes, size=n_tasks)) % n_classes
     expected = rng.uniform(20, 120, size=n_tasks)
     kinds = _label_workers(rng, n_workers)
@@ -80,7 +81,9 @@ def label_crowd(
         for worker in picked:
             answer = _answer(rng, params[worker], task, truth, difficulty, confusable, n_classes)
             crowd.answers.setdefault(worker, {})[task] = answer
-            crowd.seconds.setdefault(worker, []).append(_seconds(rng, kinds[worker], expected[task]))
+            crowd.seconds.setdefault(worker, []).append(
+                _seconds(rng, kinds[worker], expected[task])
+            )
             crowd.expected.setdefault(worker, []).append(float(expected[task]))
     src = crowd.answers.get("w_src", {})
     for task in crowd.answers.get("w_copy", {}):
@@ -94,7 +97,7 @@ def _worker_params(rng: Rng, kind: str, n_classes: int) -> dict[str, object]:
     if kind == "good":
         return {"accuracy": rng.beta(18, 2)}
     if kind in ("sloppy", "colluder_source", "colluder_copier"):
-        return {"accuracy": rng.uniform(0.6, 0.8)}
+        return {"accuracy": rng.uniform(0.65, 0.85)}
     if kind.endswith("constant"):
         return {"spam": np.eye(n_classes)[rng.integers(n_classes)] * 0.85 + 0.15 / n_classes}
     return {"spam": rng.dirichlet(np.full(n_classes, 3.0))}
@@ -134,14 +137,74 @@ def _seconds(rng: Rng, kind: str, expected: float) -> float:
 
 # --- writing crowd ---------------------------------------------------------------------------
 
-_WORDS = (
-    "the answer explains why first step second model output user asks about code error "
-    "function returns value list because however this that it is not clear which one "
-    "better worse option response misses detail part good bad example shows correct "
-    "wrong reason short long version uses simple words question says reads well "
-    "mentions source fact date number claim check true false seems likely maybe"
-).split()
+_WORDS = [
+    "the",
+    "answer",
+    "explains",
+    "why",
+    "first",
+    "step",
+    "second",
+    "model",
+    "output",
+    "user",
+    "asks",
+    "about",
+    "code",
+    "error",
+    "function",
+    "returns",
+    "value",
+    "list",
+    "because",
+    "however",
+    "this",
+    "that",
+    "it",
+    "is",
+    "not",
+    "clear",
+    "which",
+    "one",
+    "better",
+    "worse",
+    "option",
+    "response",
+    "misses",
+    "detail",
+    "part",
+    "good",
+    "bad",
+    "example",
+    "shows",
+    "correct",
+    "wrong",
+    "reason",
+    "short",
+    "long",
+    "version",
+    "uses",
+    "simple",
+    "words",
+    "question",
+    "says",
+    "reads",
+    "well",
+    "mentions",
+    "source",
+    "fact",
+    "date",
+    "number",
+    "claim",
+    "check",
+    "true",
+    "false",
+    "seems",
+    "likely",
+    "maybe",
+]
 _HUMAN_TELLS = ("Overall, ", "In conclusion, ", "It's important to note that ", "Honestly ")
+_FORMAL = ("Additionally, ", "Furthermore, ", "Moreover, ", "Ultimately, ", "Notably, ")
 _LLM_OPENERS = (
     "Certainly! Here is a comprehensive overview.",
     "Great question! Let's dive in.",
@@ -164,14 +227,19 @@ _LLM_SENTENCES = (
 _LLM_CLOSERS = ("In conclusion, option B is stronger.", "I hope this helps!", "Overall, B wins.")
 
 
-def human_text(rng: Rng, bullets: bool) -> str:
-    """Write plain human-sounding text (sometimes with a stock phrase, an emoji or bullets)."""
+def human_text(rng: Rng, bullets: bool, formal: bool = False) -> str:
+    """Write plain human-sounding text (sometimes with a stock phrase, an emoji or bullets).
+
+    A ``formal`` writer opens two sentences with stock connectives nearly every time.
+    """
     sentences = []
     for _ in range(rng.integers(2, 6)):
         words = rng.choice(_WORDS, size=rng.integers(6, 16))
         sentences.append(" ".join(words).capitalize() + ".")
-    if rng.random() < 0.15:
+    if rng.random() < (0.9 if formal else 0.15):
         sentences[-1] = str(rng.choice(_HUMAN_TELLS)) + sentences[-1].lower()
+    if formal and rng.random() < 0.9:
+        sentences[0] = str(rng.choice(_FORMAL)) + sentences[0].lower()
     if rng.random() < 0.05:
         sentences.append(":) \U0001f642")
     if rng.random() < 0.05:
@@ -235,8 +303,15 @@ def _pasted(rng: Rng, text: str, share: float) -> TypingTelemetry:
     return TypingTelemetry(pasted, strokes, tuple(intervals.tolist()))
 
 
-def text_crowd(seed: int, n_workers: int = 60, bullets_in_guidelines: bool = True) -> TextCrowd:
-    """Build a writing crowd (see the module docstring)."""
+def text_crowd(
+    seed: int, n_workers: int = 60, bullets_in_guidelines: bool = True, hard: bool = False
+) -> TextCrowd:
+    """Build a writing crowd (see the module docstring).
+
+    ``hard`` makes it harder on purpose: model-pasters paste on only 45% of responses and edit
+    more (40-100% pasted), and the honest drafters and quoters write formally (stock
+    connectives in nearly every response).
+    """
     rng = np.random.default_rng(seed)
     crowd = TextCrowd()
     shares = {
@@ -254,25 +329,55 @@ def text_crowd(seed: int, n_workers: int = 60, bullets_in_guidelines: bool = Tru
         crowd.kinds[worker] = "auto_typer" if i == 0 else kind
         n = int(np.clip(rng.lognormal(np.log(12), 0.6), 3, 60))
         for _ in range(n):
-            text, record = _response(rng, crowd.kinds[worker], bullets_in_guidelines)
+            text, record = _response(rng, crowd.kinds[worker], bullets_in_guidelines, hard)
             crowd.texts.setdefault(worker, []).append(text)
             crowd.telemetry.setdefault(worker, []).append(record)
     return crowd
 
 
-def _response(rng: Rng, kind: str, bullets_in_guidelines: bool) -> tuple[str, TypingTelemetry]:
+def _response(
+    rng: Rng, kind: str, bullets_in_guidelines: bool, hard: bool
+) -> tuple[str, TypingTelemetry]:
     """Write one response of a worker of ``kind``, with its telemetry."""
     bullets = bullets_in_guidelines and rng.random() < 0.6
-    if kind == "model_paster" and rng.random() < 0.75:
+    if kind == "model_paster" and rng.random() < (0.45 if hard else 0.75):
         text = model_text(rng, bullets)
-        share = 1.0 if rng.random() < 0.6 else rng.uniform(0.6, 0.95)
+        low = 0.4 if hard else 0.6
+        share = 1.0 if rng.random() < 0.6 else rng.uniform(low, 0.95)
         return text, _pasted(rng, text, share)
     if kind == "auto_typer":
         text = model_text(rng, bullets)
         return text, _typed(rng, text, regular=True)
-    text = human_text(rng, bullets)
+    text = human_text(rng, bullets, formal=hard and kind in ("drafter", "quoter"))
     if kind == "drafter":
         return text, _pasted(rng, text, 1.0)
     if kind == "quoter" and rng.random() < 0.5:
         return text, _pasted(rng, text, rng.uniform(0.1, 0.4))
     return text, _typed(rng, text, swipe=kind == "swiper")
+
+
+def dawid_skene_counts(crowd: LabelCrowd, n_iter: int = 30) -> dict[str, np.ndarray]:
+    """Return each worker's leave-one-out expected confusion counts from a small Dawid-Skene fit.
+
+    This stands in for the platform's truth inference, so the detectors see confusion matrices
+    estimated without the truth, as they will in production.
+    """
+    k = crowd.n_classes
+    workers = list(crowd.answers)
+    rows = [(t, wi, a) for wi, w in enumerate(workers) for t, a in crowd.answers[w].items()]
+    task, worker, answer = (np.array(column) for column in zip(*rows, strict=True))
+    n_tasks = int(task.max()) + 1
+    posterior = np.zeros((n_tasks, k))
+    np.add.at(posterior, (task, answer), 1.0)
+    posterior /= np.maximum(posterior.sum(axis=1, keepdims=True), 1e-12)
+    confusion = np.zeros((len(workers), k, k))
+    for _ in range(n_iter):
+        counts = worker_confusion_counts(task, worker, answer, posterior) + 0.01
+        confusion = counts / counts.sum(axis=2, keepdims=True)
+        log_prior = np.log(posterior.sum(axis=0) / posterior.sum())
+        logits = np.tile(log_prior, (n_tasks, 1))
+        np.add.at(logits, task, np.log(confusion[worker, :, answer]))
+        posterior = np.exp(logits - logits.max(axis=1, keepdims=True))
+        posterior /= posterior.sum(axis=1, keepdims=True)
+    counts = worker_confusion_counts(task, worker, answer, posterior, confusion)
+    return {w: counts[i] for i, w in enumerate(workers)}

@@ -7,8 +7,8 @@ from assay.quality.agreement.percent import percent_agreement
 __all__ = [
     "LEVELS",
     "category_counts",
-    "coincidence_matrix",
     "cohen_kappa",
+    "coincidence_matrix",
     "fleiss_kappa",
     "krippendorff_alpha",
     "percent_agreement",

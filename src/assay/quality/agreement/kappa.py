@@ -11,7 +11,9 @@ from assay.quality.errors import QualityInputError
 WEIGHTINGS = (None, "linear", "quadratic")
 
 
-def category_counts(unit_idx: ArrayLike, label_idx: ArrayLike, n_classes: int | None = None) -> FloatArray:
+def category_counts(
+    unit_idx: ArrayLike, label_idx: ArrayLike, n_classes: int | None = None
+) -> FloatArray:
     """Ratings per (unit, category): the (n_units, n_classes) table Fleiss' kappa starts from."""
     units, n_units = as_codes(unit_idx, "unit_idx", None)
     labels, k = as_codes(label_idx, "label_idx", n_classes)
@@ -38,6 +40,7 @@ def fleiss_kappa(counts: ArrayLike) -> float:
 
     Raises:
         QualityInputError: If the table is empty, negative, or no subject has two ratings.
+
     """
     table = np.asarray(counts, dtype=np.float64)
     if table.ndim != 2 or table.size == 0:
@@ -70,6 +73,7 @@ def cohen_kappa(first: ArrayLike, second: ArrayLike, weights: str | None = None)
 
     Raises:
         QualityInputError: On unequal lengths, empty input or an unknown weighting.
+
     """
     if weights not in WEIGHTINGS:
         raise QualityInputError("weights must be None, 'linear' or 'quadratic'")

@@ -13,7 +13,9 @@ LEVELS = ("nominal", "ordinal", "interval")
 
 
 def coincidence_matrix(unit_idx: ArrayLike, value_idx: ArrayLike, n_values: int) -> FloatArray:
-    r"""Krippendorff's coincidence matrix :math:`o_{ck} = \sum_u \frac{n_{uc}(n_{uk} - [c=k])}{m_u - 1}`.
+    r"""Krippendorff's coincidence matrix of value pairs within units.
+
+    :math:`o_{ck} = \sum_u n_{uc}(n_{uk} - [c = k]) / (m_u - 1)`.
 
     Units with fewer than two values are not pairable and are left out.
 
@@ -24,12 +26,11 @@ def coincidence_matrix(unit_idx: ArrayLike, value_idx: ArrayLike, n_values: int)
 
     Returns:
         The (n_values, n_values) coincidence matrix.
+
     """
     units, n_units = as_codes(unit_idx, "unit_idx", None)
     values, _ = as_codes(value_idx, "value_idx", n_values)
-    per_unit = sp.csr_array(
-        (np.ones(units.size), (units, values)), shape=(n_units, n_values)
-    )
+    per_unit = sp.csr_array((np.ones(units.size), (units, values)), shape=(n_units, n_values))
     sizes = np.asarray(per_unit.sum(axis=1)).ravel()
     weight = np.divide(1.0, sizes - 1.0, out=np.zeros_like(sizes), where=sizes >= 2)
     weighted = sp.csr_array(per_unit.multiply(weight[:, None]))
@@ -52,9 +53,7 @@ def _distances(level: str, values: FloatArray, marginals: FloatArray) -> FloatAr
     return np.asarray(span**2, dtype=np.float64)
 
 
-def krippendorff_alpha(
-    unit_idx: ArrayLike, values: ArrayLike, level: str = "nominal"
-) -> float:
+def krippendorff_alpha(unit_idx: ArrayLike, values: ArrayLike, level: str = "nominal") -> float:
     r"""Krippendorff's alpha, :math:`\alpha = 1 - D_o / D_e`, for any number of coders.
 
     :math:`D_o = \frac{1}{n}\sum_{c,k} o_{ck}\,\delta^2_{ck}` and
@@ -77,6 +76,7 @@ def krippendorff_alpha(
 
     Raises:
         QualityInputError: On an unknown level, empty input or no pairable unit.
+
     """
     if level not in LEVELS:
         raise QualityInputError(f"level must be one of {', '.join(LEVELS)}", {"level": level})
@@ -91,7 +91,11 @@ def krippendorff_alpha(
     total = float(marginals.sum())
     if total <= 1:
         raise QualityInputError("no unit has two or more values, so alpha is undefined")
-    numeric = uniques.astype(np.float64) if level == "interval" else np.arange(uniques.size, dtype=np.float64)
+    numeric = (
+        uniques.astype(np.float64)
+        if level == "interval"
+        else np.arange(uniques.size, dtype=np.float64)
+    )
     delta = _distances(level, numeric, marginals)
     observed = float((coincidences * delta).sum()) / total
     expected = float((np.outer(marginals, marginals) * delta).sum()) / (total * (total - 1.0))

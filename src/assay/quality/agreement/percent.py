@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 from numpy.typing import ArrayLike
 
 from assay.quality.agreement.kappa import category_counts
@@ -23,6 +22,7 @@ def percent_agreement(unit_idx: ArrayLike, label_idx: ArrayLike, by: str = "unit
 
     Raises:
         QualityInputError: On empty input, an unknown ``by`` or no unit with two ratings.
+
     """
     if by not in ("unit", "pair"):
         raise QualityInputError("by must be 'unit' or 'pair'")

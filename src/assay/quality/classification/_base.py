@@ -74,6 +74,7 @@ class CategoricalAggregator(ABC):
 
         Raises:
             QualityInputError: On empty or inconsistent input.
+
         """
         codes = check_codes(task_idx, worker_idx, label_idx, n_tasks, n_workers, n_classes)
         self.task_ids_ = self.worker_ids_ = self.class_ids_ = None
@@ -94,6 +95,7 @@ class CategoricalAggregator(ABC):
 
         Raises:
             QualityInputError: On missing columns or empty input.
+
         """
         encoded = encode_labels(frame, classes=classes)
         self.task_ids_ = encoded.tasks
@@ -121,7 +123,7 @@ class CategoricalAggregator(ABC):
         )
 
     def result_frame(self) -> pd.DataFrame:
-        """The delivered answer per task: columns ``task, label, confidence``."""
+        """Return the delivered answer per task: columns ``task, label, confidence``."""
         return pd.DataFrame(
             {
                 "task": self._task_ids(),

@@ -44,7 +44,7 @@ class ConfusionDesign:
         return logits
 
     def expected_counts(self, probas: FloatArray) -> FloatArray:
-        """Expected (worker, true class, answer) counts under the task posteriors."""
+        """Return expected (worker, true class, answer) counts under the task posteriors."""
         n_w, k = self.n_workers, self.n_classes
         by_cell = np.asarray(self.matrix.T @ probas)
         return np.ascontiguousarray(by_cell.reshape(n_w, k, k).transpose(0, 2, 1))
@@ -64,6 +64,7 @@ def run_em(
 
     Returns:
         The task posteriors and the per-row log evidence after each round.
+
     """
     probas = majority_probas(codes)
     history: list[float] = []
@@ -78,7 +79,7 @@ def run_em(
 
 
 def pooled_confusion(counts: FloatArray, strength: float = 10.0) -> FloatArray:
-    """The crowd's confusion matrix, pulled toward a one-coin matrix when evidence is thin.
+    """Estimate the crowd's confusion matrix, pulled toward one-coin when evidence is thin.
 
     Rows are the expected (true, answer) counts of all workers plus ``strength`` pseudo-answers
     spread as a one-coin matrix at the crowd's mean accuracy, so a class seen on a handful of

@@ -45,6 +45,7 @@ class BayesianDawidSkene(CategoricalAggregator):
         base_pseudo_count: Pseudo-count added to every confusion cell.
         prior_smoothing: Dirichlet pseudo-count per class of the class prior.
         seed: Seed for breaking exact ties.
+
     """
 
     def __init__(
@@ -95,6 +96,7 @@ class BayesianDawidSkene(CategoricalAggregator):
 
         Returns:
             Lower and upper bounds, each shaped like ``errors_``.
+
         """
         posterior = self.confusion_posterior_
         rest = posterior.sum(axis=2, keepdims=True) - posterior

@@ -45,6 +45,7 @@ class DawidSkene(CategoricalAggregator):
         tol: Convergence tolerance on the mean log evidence per label.
         smoothing: Pseudo-answers per confusion row, spread like the crowd's matrix.
         prior_smoothing: Pseudo-tasks per class for the class prior.
+
     """
 
     def __init__(

@@ -22,13 +22,19 @@ _EDGE = 0.05
 
 
 def _scoring_step(
-    index: IntArray, size: int, residual: FloatArray, slope: FloatArray,
-    current: FloatArray, prior: tuple[float, float], curvature: FloatArray,
+    index: IntArray,
+    size: int,
+    residual: FloatArray,
+    slope: FloatArray,
+    current: FloatArray,
+    prior: tuple[float, float],
+    curvature: FloatArray,
 ) -> FloatArray:
     """One Fisher-scoring step per group, with a N(mean, sd^2) prior, clipped to +-0.5."""
     mean, precision = prior[0], 1.0 / prior[1] ** 2
-    grad = np.bincount(index, weights=residual * slope, minlength=size)
-    grad -= precision * (current - mean)
+    grad = np.bincount(index, weights=residual * slope, minlength=size) - precision * (
+        current - mean
+    )
     info = np.bincount(index, weights=curvature * slope * slope, minlength=size) + precision
     return np.asarray(current + np.clip(grad / info, -_MAX_STEP, _MAX_STEP), dtype=np.float64)
 
@@ -41,15 +47,15 @@ class GLAD(CategoricalAggregator):
     :math:`e^{\beta_t}` correctly with probability
     :math:`\sigma_r = \sigma(\alpha_w e^{\beta_t})`, else uniformly among the other
     :math:`K-1` classes. Priors :math:`\alpha_w \sim N(\mu_\alpha, 1)`,
-    :math:`\beta_t \sim N(\mu_\beta, 1)`.
+    :math:`\beta_t \sim N(\mu_\beta, s_\beta^2)`.
 
-    EM from the majority vote, with :math:`q_r` the posterior that row :math:`r` is right:
+    EM from the majority vote; abilities start from each worker's agreement with it,
+    :math:`\alpha_w = \mathrm{logit}(\mathrm{agree}_w) / e^{\mu_\beta}`. With :math:`q_r`
+    the posterior that row :math:`r` is right:
 
-    Abilities start from each worker's agreement with the majority vote,
-    :math:`\alpha_w = \mathrm{logit}(\mathrm{agree}_w) / e^{\mu_\beta}`.
-
-    * M-step (generalised): ``m_step_iter`` safeguarded Fisher-scoring steps on each of
-      :math:`\alpha` and :math:`\beta`, all groups at once with ``np.bincount``:
+    * M-step (generalised): ``m_step_iter`` Fisher-scoring steps (each clipped to
+      :math:`\pm 0.5`) on :math:`\alpha`, then :math:`\beta`, all groups at once with
+      ``np.bincount``:
       :math:`\alpha_w \mathrel{+}= \frac{\sum_r (q_r - \sigma_r) e^{\beta_t} - (\alpha_w -
       \mu_\alpha)}{\sum_r \sigma_r(1-\sigma_r) e^{2\beta_t} + 1}` and likewise for
       :math:`\beta_t` with slope :math:`\alpha_w e^{\beta_t}`; :math:`\pi` uniform, or
@@ -68,12 +74,18 @@ class GLAD(CategoricalAggregator):
         tol: Convergence tolerance on the mean log evidence per label.
         alpha_prior_mean: Prior mean of worker ability.
         beta_prior_mean: Prior mean of log inverse difficulty.
+        beta_prior_sd: Prior standard deviation of log inverse difficulty.
         m_step_iter: Fisher-scoring steps per parameter block in each M-step.
         learn_priors: Estimate the class prior :math:`\pi`; by default it stays uniform, as in
             the paper (a learned prior can drift when hard tasks carry little evidence).
         prior_smoothing: Pseudo-tasks per class for a learned class prior.
         seed: Seed for breaking exact ties.
+
     """
+
+    alphas_: FloatArray
+    betas_: FloatArray
+    priors_: FloatArray
 
     def __init__(
         self,
@@ -103,14 +115,24 @@ class GLAD(CategoricalAggregator):
             ease = np.exp(self.betas_)[t]
             sigma = expit(self.alphas_[w] * ease)
             self.alphas_ = _scoring_step(
-                w, codes.n_workers, right - sigma, ease, self.alphas_,
-                (self.alpha_prior_mean, 1.0), sigma * (1.0 - sigma),
+                w,
+                codes.n_workers,
+                right - sigma,
+                ease,
+                self.alphas_,
+                (self.alpha_prior_mean, 1.0),
+                sigma * (1.0 - sigma),
             )
             slope = self.alphas_[w] * ease
             sigma = expit(slope)
             self.betas_ = _scoring_step(
-                t, codes.n_tasks, right - sigma, slope, self.betas_,
-                (self.beta_prior_mean, self.beta_prior_sd), sigma * (1.0 - sigma),
+                t,
+                codes.n_tasks,
+                right - sigma,
+                slope,
+                self.betas_,
+                (self.beta_prior_mean, self.beta_prior_sd),
+                sigma * (1.0 - sigma),
             )
 
     def _e_step(self, codes: LabelCodes) -> tuple[FloatArray, float]:

@@ -56,16 +56,17 @@ class MACE(CategoricalAggregator):
         learn_priors: Estimate the class prior :math:`\pi` instead of keeping it uniform.
         n_restarts: Number of starts (the first from the majority vote, the rest random).
         seed: Seed for the random starts and for breaking exact ties.
+
     """
 
     def __init__(
         self,
-        n_iter: int = 50,
+        n_iter: int = 100,
         tol: float = 1e-5,
         method: str = "vb",
         alpha: float = 0.5,
         beta: float = 0.5,
-        strategy_prior: float = 10.0,
+        strategy_prior: float = 1.0,
         smoothing: float = 0.01,
         learn_priors: bool = True,
         n_restarts: int = 1,

@@ -30,6 +30,7 @@ class MajorityVote(CategoricalAggregator):
         ...                    "label": ["cat", "cat", "dog"]})
         >>> MajorityVote().fit_predict(df).loc["t1"]
         'cat'
+
     """
 
     def __init__(self, skills: ArrayLike | None = None, default_skill: float = 1.0) -> None:

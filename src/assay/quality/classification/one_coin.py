@@ -44,6 +44,7 @@ class OneCoinDawidSkene(CategoricalAggregator):
         smoothing: Pseudo-answers at the crowd's mean accuracy added to every worker.
         prior_smoothing: Pseudo-tasks per class for the class prior.
         seed: Seed for breaking exact ties.
+
     """
 
     def __init__(

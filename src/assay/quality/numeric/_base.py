@@ -39,7 +39,7 @@ class NumericAnswers:
         total = np.bincount(self.task_idx, weights=weights, minlength=self.n_tasks)
         weighted = self.values if weights is None else self.values * weights
         sums = np.bincount(self.task_idx, weights=weighted, minlength=self.n_tasks)
-        return sums, total.astype(np.float64)
+        return np.asarray(sums, dtype=np.float64), np.asarray(total, dtype=np.float64)
 
 
 def reliability(estimates: FloatArray, stderr: FloatArray) -> FloatArray:
@@ -83,6 +83,7 @@ class NumericAggregator(ABC):
 
         Raises:
             QualityInputError: On empty, non-finite or inconsistent input.
+
         """
         self.task_ids_ = self.worker_ids_ = None
         self._fit_answers(NumericAnswers(task_idx, worker_idx, values, n_tasks, n_workers))
@@ -95,6 +96,7 @@ class NumericAggregator(ABC):
 
         Raises:
             QualityInputError: On missing columns, empty input or non-numeric labels.
+
         """
         require_columns(frame, ["task", "worker", "label"])
         frame, self.n_duplicates_ = keep_last(frame, ["task", "worker"])
@@ -110,10 +112,12 @@ class NumericAggregator(ABC):
         """Fit on a frame and return the estimate per task, indexed by task."""
         self.fit_frame(frame)
         assert self.task_ids_ is not None
-        return pd.Series(self.values_, index=pd.Index(self.task_ids_, name="task"), name="agg_label")
+        return pd.Series(
+            self.values_, index=pd.Index(self.task_ids_, name="task"), name="agg_label"
+        )
 
     def result_frame(self) -> pd.DataFrame:
-        """The delivered answer per task: columns ``task, label, confidence``."""
+        """Return the delivered answer per task: columns ``task, label, confidence``."""
         if self.task_ids_ is None:
             raise QualityInputError("fit_frame first: the model was fitted on codes")
         return pd.DataFrame(

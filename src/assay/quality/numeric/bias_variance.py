@@ -39,6 +39,7 @@ class BiasVarianceModel(NumericAggregator):
         tol: Stop when no task estimate moves more than ``tol`` times the answers' spread.
         bias_prior_strength: Pseudo-answers of zero bias per worker.
         variance_prior_strength: Pseudo-answers at the pooled variance per worker.
+
     """
 
     def __init__(
@@ -68,7 +69,9 @@ class BiasVarianceModel(NumericAggregator):
             biases = np.bincount(w, weights=residual, minlength=answers.n_workers) / (
                 n_w + self.bias_prior_strength
             )
-            squared = np.bincount(w, weights=(residual - biases[w]) ** 2, minlength=answers.n_workers)
+            squared = np.bincount(
+                w, weights=(residual - biases[w]) ** 2, minlength=answers.n_workers
+            )
             nu = self.variance_prior_strength
             variances = np.maximum((squared + nu * base_var) / (n_w + nu), 1e-12)
             new_mu = self._centre(answers, biases, variances, mu)

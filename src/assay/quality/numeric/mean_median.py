@@ -11,7 +11,7 @@ _MEDIAN_EFFICIENCY = np.sqrt(np.pi / 2.0)  # se(median) / se(mean) under normal 
 
 
 def pooled_residual_sd(answers: NumericAnswers, centre: FloatArray) -> float:
-    """Standard deviation of answers around their task's centre, pooled over all tasks."""
+    """Return the answers' standard deviation around their task's centre, pooled."""
     residual = answers.values - centre[answers.task_idx]
     counts = np.bincount(answers.task_idx, minlength=answers.n_tasks)
     dof = max(int(answers.values.size - (counts > 0).sum()), 1)
@@ -21,7 +21,9 @@ def pooled_residual_sd(answers: NumericAnswers, centre: FloatArray) -> float:
 def _stderr(answers: NumericAnswers, centre: FloatArray, factor: float) -> FloatArray:
     counts = np.bincount(answers.task_idx, minlength=answers.n_tasks).astype(np.float64)
     spread = pooled_residual_sd(answers, centre) * factor
-    return np.divide(spread, np.sqrt(counts), out=np.full(counts.shape, np.inf), where=counts > 0)
+    out = np.full(counts.shape, np.inf)
+    np.divide(spread, np.sqrt(counts), out=out, where=counts > 0)
+    return out
 
 
 class MeanAggregator(NumericAggregator):

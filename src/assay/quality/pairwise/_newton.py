@@ -26,6 +26,7 @@ from assay.quality.errors import QualityInputError
 from assay.quality.pairwise._votes import PairCounts
 
 _DENSE_LIMIT = 2000
+_EINSUM_LIMIT = 400
 
 
 @dataclass
@@ -45,10 +46,17 @@ class PairModel(Protocol):
 
     n_extra: int
 
+    def prepare(self, counts: tuple[FloatArray, ...]) -> tuple[FloatArray, ...]:
+        """Turn (first wins, second wins, ties) counts into what ``terms`` reads, once."""
+        ...
+
     def terms(
         self, d: FloatArray, extra: FloatArray, counts: tuple[FloatArray, ...], with_loglik: bool
     ) -> PairTerms:
-        """Log-likelihood pieces for differences ``d`` (pairs x rounds)."""
+        """Log-likelihood pieces for differences ``d`` (pairs x rounds).
+
+        With ``with_loglik=False`` only ``grad_d`` and ``grad_x`` need to be filled.
+        """
         ...
 
     def extra_prior(self, extra: FloatArray) -> tuple[FloatArray, float]:
@@ -124,7 +132,9 @@ class Objective:
             grad = grad_theta
         return loglik, grad, terms, p_curv
 
-    def curvature(self, terms: PairTerms, prior_curv: FloatArray, extra: FloatArray) -> FloatArray:
+    def curvature(
+        self, terms: PairTerms, prior_curv: FloatArray, extra: FloatArray
+    ) -> FloatArray | sp.csr_array:
         """Minus the Hessian for one round, dense (small) or sparse (large)."""
         lap = self.design.laplacian(terms.curv_dd[:, 0])
         lap = sp.csr_array(lap + sp.diags_array(prior_curv[:, 0]))
@@ -134,22 +144,33 @@ class Objective:
             _, x_curv = self.model.extra_prior(extra[0])
             corner = np.array([[float(terms.curv_xx.sum()) + x_curv]])
             lap = sp.csr_array(sp.block_array([[lap, cross], [cross.T, corner]]))
-        return lap.toarray() if lap.shape[0] <= _DENSE_LIMIT else lap
+        if lap.shape[0] <= _DENSE_LIMIT:
+            return np.asarray(lap.toarray(), dtype=np.float64)
+        return lap
 
 
 class Factor:
-    """A factored (minus) Hessian that solves many right-hand sides at once."""
+    """A factored (minus) Hessian that solves many right-hand sides at once.
+
+    Small dense systems keep the explicit inverse and multiply with ``np.einsum`` (no BLAS
+    threads to wake for a 100 x 100 system); larger ones use Cholesky or sparse LU.
+    """
 
     def __init__(self, curvature: FloatArray | sp.csr_array) -> None:
+        self._inverse: FloatArray | None = None
+        self._dense: tuple[FloatArray, bool] | None = None
+        self._sparse: spla.SuperLU | None = None
         if isinstance(curvature, np.ndarray):
-            self._dense: tuple[FloatArray, bool] | None = la.cho_factor(curvature)
-            self._sparse = None
+            self._dense = la.cho_factor(curvature)
+            if curvature.shape[0] <= _EINSUM_LIMIT:
+                self._inverse = la.cho_solve(self._dense, np.eye(curvature.shape[0]))
         else:
-            self._dense = None
             self._sparse = spla.splu(sp.csc_matrix(curvature))
 
     def solve(self, rhs: FloatArray) -> FloatArray:
         """Solve for every column of ``rhs``."""
+        if self._inverse is not None:
+            return np.asarray(np.einsum("ij,jk->ik", self._inverse, rhs), dtype=np.float64)
         if self._dense is not None:
             return np.asarray(la.cho_solve(self._dense, rhs))
         assert self._sparse is not None
@@ -157,17 +178,30 @@ class Factor:
 
 
 def newton_fit(
-    objective: Objective, counts: tuple[FloatArray, ...], start: FloatArray,
-    max_iter: int = 100, tol: float = 1e-9,
+    objective: Objective,
+    counts: tuple[FloatArray, ...],
+    start: FloatArray,
+    max_iter: int = 100,
+    tol: float = 1e-9,
 ) -> tuple[FloatArray, FloatArray | sp.csr_array, int]:
     """Damped Newton for one data set (a (params, 1) column).
 
+    Args:
+        objective: The model's log posterior.
+        counts: Prepared counts (see ``PairModel.prepare``), each (pairs, 1).
+        start: Starting parameters.
+        max_iter: Maximum number of Newton steps.
+        tol: Stop when no parameter moves more than this.
+
     Returns:
         The fitted parameters, minus the Hessian there, and the number of steps taken.
+
     """
     params = start.copy()
     loglik, grad, terms, p_curv = objective.evaluate(params, counts)
-    for step_count in range(1, max_iter + 1):
+    step_count = 0
+    for _ in range(max_iter):
+        step_count += 1
         curvature = objective.curvature(terms, p_curv, objective.split(params)[1])
         step = Factor(curvature).solve(grad)
         scale = 1.0
@@ -187,12 +221,17 @@ def newton_fit(
 
 
 def chord_fit(
-    objective: Objective, counts: tuple[FloatArray, ...], start: FloatArray,
-    factor: Factor, max_iter: int = 60, tol: float = 1e-6,
+    objective: Objective,
+    counts: tuple[FloatArray, ...],
+    start: FloatArray,
+    factor: Factor,
+    max_iter: int = 60,
+    tol: float = 1e-5,
 ) -> FloatArray:
     """Fit many rounds at once with one fixed, pre-factored Hessian (chord Newton).
 
-    Rounds still moving after ``max_iter`` steps finish with their own damped Newton.
+    ``counts`` are prepared counts, each (pairs, rounds). Rounds still moving after
+    ``max_iter`` steps finish with their own damped Newton.
     """
     params = np.repeat(start, counts[0].shape[1], axis=1)
     moving = np.ones(params.shape[1], dtype=bool)

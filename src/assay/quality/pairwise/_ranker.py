@@ -50,6 +50,7 @@ class PairwiseRanker(ABC):
             unbeaten or isolated items finite (negligible with many real votes).
         level: Coverage of the confidence intervals.
         seed: Seed of the bootstrap.
+
     """
 
     scores_: FloatArray
@@ -79,6 +80,7 @@ class PairwiseRanker(ABC):
 
         Raises:
             QualityInputError: On empty or inconsistent votes.
+
         """
         votes = check_votes(left_idx, right_idx, outcome, worker_idx, n_items, n_workers)
         self.item_ids_ = self.worker_ids_ = None
@@ -89,6 +91,7 @@ class PairwiseRanker(ABC):
 
         Raises:
             QualityInputError: On missing columns, empty input or a label naming neither item.
+
         """
         encoded = encode_votes(frame)
         self.item_ids_, self.worker_ids_ = encoded.items, encoded.workers
@@ -123,6 +126,7 @@ class PairwiseRanker(ABC):
 
         Raises:
             QualityInputError: If called before fitting or with fewer than 2 rounds.
+
         """
         if rounds < 2:
             raise QualityInputError("the bootstrap needs at least 2 rounds")
@@ -134,7 +138,7 @@ class PairwiseRanker(ABC):
         samples = np.empty((n, rounds), dtype=np.float32)
         for begin in range(0, rounds, _CHUNK):
             size = min(_CHUNK, rounds - begin)
-            counts = resample_counts(self._pairs.counts, size, rng)
+            counts = self._model.prepare(resample_counts(self._pairs.counts, size, rng))
             params = chord_fit(self._objective, counts, self._params, factor)
             theta = params[:n]
             samples[:, begin : begin + size] = theta - theta.mean(axis=0, keepdims=True)
@@ -144,7 +148,7 @@ class PairwiseRanker(ABC):
 
     @abstractmethod
     def _likelihood(self) -> PairModel:
-        """The pair likelihood of this model."""
+        """Return the pair likelihood of this model."""
 
     def _start(self, n_items: int) -> FloatArray:
         return np.zeros((n_items + self._likelihood().n_extra, 1))
@@ -157,10 +161,10 @@ class PairwiseRanker(ABC):
         """Fit the model to folded counts and set scores and normal intervals."""
         model = self._likelihood()
         objective = Objective(PairDesign(pairs), model, self.prior)
-        counts = tuple(np.ascontiguousarray(pairs.counts[:, k : k + 1]) for k in range(3))
+        counts = model.prepare(tuple(pairs.counts[:, k : k + 1] for k in range(3)))
         begin = self._start(pairs.n_items) if start is None else start
         params, curvature, steps = newton_fit(objective, counts, begin)
-        self._pairs, self._objective = pairs, objective
+        self._pairs, self._objective, self._model = pairs, objective, model
         self._params, self._curvature = params, curvature
         theta = params[: pairs.n_items, 0]
         self.scores_ = theta - theta.mean()
@@ -172,7 +176,7 @@ class PairwiseRanker(ABC):
 
     @staticmethod
     def _standard_errors(curvature: FloatArray | sp.csr_array, n: int) -> FloatArray:
-        """Standard errors of the centred scores from the inverse observed information."""
+        """Return standard errors of the centred scores (inverse observed information)."""
         if not isinstance(curvature, np.ndarray):
             return np.full(n, np.nan)
         cov = np.linalg.inv(curvature)[:n, :n]

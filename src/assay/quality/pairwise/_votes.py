@@ -27,6 +27,7 @@ class PairwiseVotes:
         worker_idx: Worker code of each vote.
         n_items: Number of items.
         n_workers: Number of workers.
+
     """
 
     left_idx: IntArray
@@ -54,6 +55,7 @@ def check_votes(
 
     Raises:
         QualityInputError: On empty input, unequal lengths, self-comparisons or bad codes.
+
     """
     left, n_left = as_codes(left_idx, "left_idx", n_items)
     right, n_right = as_codes(right_idx, "right_idx", n_items)
@@ -80,38 +82,45 @@ class EncodedVotes:
     workers: NDArray[Any]
 
 
-def _is_tie(label: pd.Series) -> NDArray[np.bool_]:
-    empty = label.isna().to_numpy()
-    text = label.astype(str).str.strip().to_numpy()
-    return np.asarray(empty | (text == ""), dtype=bool)
-
-
 def encode_votes(frame: pd.DataFrame) -> EncodedVotes:
     """Encode a ``worker, left, right, label`` frame; ``label`` is the winner, empty for a tie.
 
-    Every row counts (a worker may compare the same pair more than once).
+    Items, left, right and winner, are coded in one pass over the three columns (as text, so
+    ``1`` and ``"1"`` name the same item). Every row counts (a worker may compare the same
+    pair more than once).
 
     Raises:
         QualityInputError: On missing columns, empty input or a label naming neither item.
+
     """
     require_columns(frame, ["worker", "left", "right", "label"])
-    left_ids = frame["left"].astype(str).to_numpy()
-    right_ids = frame["right"].astype(str).to_numpy()
-    labels = frame["label"]
-    tie = _is_tie(labels)
-    winner = labels.astype(str).to_numpy()
-    outcome = np.full(len(frame), TIE, dtype=np.intp)
-    outcome[~tie & (winner == left_ids)] = LEFT
-    outcome[~tie & (winner == right_ids)] = RIGHT
-    bad = ~tie & (winner != left_ids) & (winner != right_ids)
+    n = len(frame)
+    label = frame["label"].fillna("").astype(str).str.strip()
+    names = pd.concat(
+        [frame["left"].astype(str), frame["right"].astype(str), label], ignore_index=True
+    )
+    codes, uniques = pd.factorize(names, sort=False)
+    left, right, winner = codes[:n], codes[n : 2 * n], codes[2 * n :]
+    empty = np.flatnonzero(np.asarray(uniques, dtype=object) == "")
+    tie = winner == empty[0] if empty.size else np.zeros(n, dtype=bool)
+    outcome = np.full(n, TIE, dtype=np.int32)
+    outcome[winner == left] = LEFT
+    outcome[winner == right] = RIGHT
+    bad = ~tie & (winner != left) & (winner != right)
     if bad.any():
         rows = np.flatnonzero(bad)[:5].tolist()
-        raise QualityInputError("label must be the left item, the right item or empty", {"rows": rows})
-    codes, items = pd.factorize(np.concatenate([left_ids, right_ids]), sort=False)
+        raise QualityInputError(
+            "label must be the left item, the right item or empty", {"rows": rows}
+        )
+    used = np.zeros(len(uniques), dtype=bool)
+    used[left] = used[right] = True
+    lookup = np.cumsum(used, dtype=np.int32) - 1  # drop names seen only as labels ("")
     worker_codes, workers = pd.factorize(frame["worker"].astype(str), sort=False)
-    n = len(frame)
-    votes = check_votes(codes[:n], codes[n:], outcome, worker_codes, len(items), len(workers))
-    return EncodedVotes(votes, np.asarray(items, dtype=object), np.asarray(workers, dtype=object))
+    votes = check_votes(
+        lookup[left], lookup[right], outcome, worker_codes, int(used.sum()), len(workers)
+    )
+    items = np.asarray(uniques, dtype=object)[used]
+    return EncodedVotes(votes, items, np.asarray(workers, dtype=object))
 
 
 @dataclass(frozen=True)
@@ -125,6 +134,7 @@ class PairCounts:
         pair_of_vote: Pair index of every vote.
         outcome_of_vote: Column of ``counts`` each vote went to.
         n_items: Number of items.
+
     """
 
     first: IntArray
@@ -153,7 +163,7 @@ def fold_pairs(votes: PairwiseVotes, weights: FloatArray | None = None) -> PairC
     else:
         keys, pair = np.unique(key, return_inverse=True)
     swapped = votes.left_idx > votes.right_idx
-    column = votes.outcome.copy()
+    column = votes.outcome.astype(np.intp)
     flip = swapped & (column != TIE)
     column[flip] = 1 - column[flip]
     flat = pair * 3 + column

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+from numpy.typing import NDArray
 
 from assay.quality._encoding import FloatArray
 
@@ -27,24 +30,27 @@ def resample_counts(
 
     Returns:
         One (pairs, rounds) array per outcome column.
+
     """
     n_pairs, n_outcomes = counts.shape
-    flat = counts.reshape(-1)
-    big = flat >= _NORMAL_FROM
-    draws = np.empty((flat.size, rounds), dtype=np.float64)
-    if big.any():
-        noise = rng.standard_normal((int(big.sum()), rounds), dtype=np.float32)
-        noise *= np.sqrt(flat[big]).astype(np.float32)[:, None]
-        noise += flat[big].astype(np.float32)[:, None]
-        draws[big] = np.maximum(noise, 0.0)
-    small = ~big
-    if small.any():
-        draws[small] = rng.poisson(flat[small][:, None], size=(int(small.sum()), rounds))
-    shaped = draws.reshape(n_pairs, n_outcomes, rounds)
-    return tuple(np.ascontiguousarray(shaped[:, k, :]) for k in range(n_outcomes))
+    columns = []
+    for k in range(n_outcomes):
+        observed = counts[:, k]
+        big = observed >= _NORMAL_FROM
+        draws = rng.standard_normal((n_pairs, rounds))
+        draws *= np.sqrt(observed)[:, None]
+        draws += observed[:, None]
+        np.maximum(draws, 0.0, out=draws)
+        small = np.flatnonzero(~big & (observed > 0))
+        if small.size:
+            draws[small] = rng.poisson(observed[small][:, None], size=(small.size, rounds))
+        columns.append(draws)
+    return tuple(columns)
 
 
-def percentile_interval(samples: FloatArray, level: float) -> tuple[FloatArray, FloatArray]:
+def percentile_interval(
+    samples: NDArray[np.floating[Any]], level: float
+) -> tuple[FloatArray, FloatArray]:
     """Equal-tailed percentile interval of each row of ``samples`` (items x rounds)."""
     tail = 100.0 * (1.0 - level) / 2.0
     low, high = np.percentile(samples, [tail, 100.0 - tail], axis=1)

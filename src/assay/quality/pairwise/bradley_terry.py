@@ -6,14 +6,10 @@ import numpy as np
 from scipy.special import expit
 
 from assay.quality._encoding import FloatArray
+from assay.quality._posterior import log_sigmoid
 from assay.quality.errors import QualityInputError
 from assay.quality.pairwise._newton import PairModel, PairTerms
 from assay.quality.pairwise._ranker import PairwiseRanker
-
-
-def log_sigmoid(x: FloatArray) -> FloatArray:
-    """``log(1 / (1 + exp(-x)))`` without overflow."""
-    return np.asarray(-np.logaddexp(0.0, -x), dtype=np.float64)
 
 
 class BradleyTerryLikelihood:
@@ -24,17 +20,24 @@ class BradleyTerryLikelihood:
     def __init__(self, tie_weight: float = 0.5) -> None:
         self.tie_weight = tie_weight
 
+    def prepare(self, counts: tuple[FloatArray, ...]) -> tuple[FloatArray, ...]:
+        """(wins of first, games) per pair, ties split by ``tie_weight``."""
+        first, second, ties = counts
+        wins = first + self.tie_weight * ties
+        games = first + second + 2.0 * self.tie_weight * ties
+        return wins, games
+
     def terms(
         self, d: FloatArray, extra: FloatArray, counts: tuple[FloatArray, ...], with_loglik: bool
     ) -> PairTerms:
         """Log-likelihood pieces per pair (pairs x rounds)."""
-        first, second, ties = counts
-        wins = first + self.tie_weight * ties
-        losses = second + self.tie_weight * ties
-        games = wins + losses
+        wins, games = counts
         p = expit(d)
-        loglik = wins * log_sigmoid(d) + losses * log_sigmoid(-d) if with_loglik else d
-        return PairTerms(loglik, wins - games * p, games * p * (1.0 - p))
+        expected = games * p
+        if not with_loglik:
+            return PairTerms(d, wins - expected, d)
+        loglik = wins * log_sigmoid(d) + (games - wins) * log_sigmoid(-d)
+        return PairTerms(loglik, wins - expected, expected * (1.0 - p))
 
     def extra_prior(self, extra: FloatArray) -> tuple[FloatArray, float]:
         """No extra parameter."""
@@ -67,6 +70,7 @@ class BradleyTerry(PairwiseRanker):
         prior: Virtual games per item (see :class:`PairwiseRanker`).
         level: Coverage of the intervals.
         seed: Seed of the bootstrap.
+
     """
 
     def __init__(

@@ -16,15 +16,20 @@ class DavidsonLikelihood:
 
     n_extra = 1
 
+    def prepare(self, counts: tuple[FloatArray, ...]) -> tuple[FloatArray, ...]:
+        """(wins, losses, ties, games) per pair."""
+        wins, losses, ties = counts
+        return wins, losses, ties, wins + losses + ties
+
     def terms(
         self, d: FloatArray, extra: FloatArray, counts: tuple[FloatArray, ...], with_loglik: bool
     ) -> PairTerms:
         """Log-likelihood pieces per pair (pairs x rounds); ``extra[0]`` is log nu."""
-        wins, losses, ties = counts
-        games = wins + losses + ties
+        wins, losses, ties, games = counts
         log_nu = extra[0][None, :]
         half = 0.5 * d
-        log_z = np.logaddexp(np.logaddexp(half, -half), log_nu)
+        top = np.maximum(np.abs(half), log_nu)
+        log_z = top + np.log(np.exp(half - top) + np.exp(-half - top) + np.exp(log_nu - top))
         p_win, p_loss, p_tie = np.exp(half - log_z), np.exp(-half - log_z), np.exp(log_nu - log_z)
         loglik = (wins - losses) * half + ties * log_nu - games * log_z if with_loglik else d
         mean_d = 0.5 * (p_win - p_loss)
@@ -39,7 +44,7 @@ class DavidsonLikelihood:
         )
 
     def extra_prior(self, extra: FloatArray) -> tuple[FloatArray, float]:
-        """A weak N(0, 3^2) prior on log nu."""
+        """Return gradient and curvature of a weak N(0, 3^2) prior on log nu."""
         precision = 1.0 / _LOG_NU_PRIOR_SD**2
         return -extra * precision, precision
 

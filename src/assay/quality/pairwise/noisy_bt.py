@@ -1,4 +1,4 @@
-"""Noisy Bradley-Terry: votes from attentive workers follow Bradley-Terry, the rest are coin flips."""
+"""Noisy Bradley-Terry: attentive workers vote by Bradley-Terry, the rest flip a coin."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from typing import Self
 import numpy as np
 from scipy.special import expit
 
-from assay.quality._encoding import FloatArray
 from assay.quality.pairwise._newton import PairModel
 from assay.quality.pairwise._ranker import PairwiseRanker
 from assay.quality.pairwise._votes import LEFT, TIE, PairwiseVotes, fold_pairs
@@ -49,6 +48,7 @@ class NoisyBradleyTerry(PairwiseRanker):
         prior: Virtual games per item.
         level: Coverage of the intervals.
         seed: Seed of the bootstrap.
+
     """
 
     def __init__(
@@ -89,7 +89,9 @@ class NoisyBradleyTerry(PairwiseRanker):
             updated = (weight + a - 1.0) / (seen + a + b - 2.0)
             updated = np.clip(np.where(seen > 0, updated, a / (a + b)), _EDGE, 1.0 - _EDGE)
             inattentive = (1.0 - rho) * decided
-            lefts = np.bincount(votes.worker_idx, weights=inattentive * said_left, minlength=n_w.size)
+            lefts = np.bincount(
+                votes.worker_idx, weights=inattentive * said_left, minlength=n_w.size
+            )
             total = np.bincount(votes.worker_idx, weights=inattentive, minlength=n_w.size)
             left_bias = np.clip((lefts + 1.0) / (total + 2.0), _EDGE, 1.0 - _EDGE)
             moved = float(np.abs(updated - reliability).max())

@@ -1,4 +1,4 @@
-"""Style covariates for pairwise votes (length, markdown, emoji) and a style-controlled Bradley-Terry."""
+"""Style covariates for pairwise votes (length, markdown, emoji) and style-controlled BT."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ def style_counts(texts: Sequence[str]) -> FloatArray:
 
     Returns:
         Shape (len(texts), 5), columns in :data:`STYLE_FEATURES` order.
+
     """
     rows = [
         (
@@ -50,6 +51,7 @@ def style_covariates(left_texts: Sequence[str], right_texts: Sequence[str]) -> F
 
     Returns:
         Shape (n_votes, 5).
+
     """
     if len(left_texts) != len(right_texts):
         raise QualityInputError("left and right texts must pair up")
@@ -61,8 +63,9 @@ def style_covariates(left_texts: Sequence[str], right_texts: Sequence[str]) -> F
 
 
 class StyleControlledBradleyTerry:
-    r"""Bradley-Terry with vote-level covariates: :math:`P(l \succ r) = \sigma(\theta_l -
-    \theta_r + x_v^\top\beta)`.
+    r"""Bradley-Terry with vote-level covariates (style control).
+
+    Model: :math:`P(l \succ r) = \sigma(\theta_l - \theta_r + x_v^\top\beta)`.
 
     ``x_v`` holds left-minus-right style differences of vote :math:`v` (see
     :func:`style_covariates`), so ``scores_`` rank items with style held equal and
@@ -99,6 +102,7 @@ class StyleControlledBradleyTerry:
 
         Raises:
             QualityInputError: On empty input or covariates of the wrong shape.
+
         """
         votes = check_votes(left_idx, right_idx, outcome, None, n_items)
         features = np.asarray(covariates, dtype=np.float64)
@@ -132,7 +136,9 @@ class StyleControlledBradleyTerry:
         signs = np.tile([1.0, -1.0], votes.n_votes)
         items = sp.csr_array((signs, (rows, cols)), shape=(votes.n_votes, votes.n_items))
         self._design = sp.csr_array(sp.hstack([items, sp.csr_array(features)]))
-        self._target = np.where(votes.outcome == LEFT, 1.0, np.where(votes.outcome == RIGHT, 0.0, 0.5))
+        self._target = np.where(
+            votes.outcome == LEFT, 1.0, np.where(votes.outcome == RIGHT, 0.0, 0.5)
+        )
         self._n_items = votes.n_items
 
     def _newton(self, weights: FloatArray, start: FloatArray, max_iter: int = 50) -> FloatArray:
@@ -141,7 +147,9 @@ class StyleControlledBradleyTerry:
         for _ in range(max_iter):
             p = expit(self._design @ params)
             grad = self._design.T @ (weights * (self._target - p))
-            curv = self._design.T @ sp.csr_array(self._design.multiply((weights * p * (1 - p))[:, None]))
+            curv = self._design.T @ sp.csr_array(
+                self._design.multiply((weights * p * (1 - p))[:, None])
+            )
             prior_p = expit(params[:n])
             grad[:n] += self.prior * (0.5 - prior_p)
             grad[n:] -= self.ridge * params[n:]

@@ -5,31 +5,18 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
 import scipy.sparse as sp
+from scipy import stats
+from scipy.optimize import minimize_scalar
 
 from assay.quality.errors import QualityInputError
-from assay.quality.signals._checks import FloatArray, IntArray, probability
+from assay.quality.signals._checks import FloatArray, probability
+from assay.quality.signals._pair_model import AnswerModel, fit_answer_model, pair_rates
 from assay.quality.signals._stats import poisson_binomial_upper_p
 from assay.quality.signals.signal import PairSignal, evidence, surprise_score
-
-_DIFFICULTY_PRIOR = 2.0  # pseudo-answers pulling a task's deviation rate to the crowd's mean
-
-
-@dataclass(frozen=True)
-class _Crowd:
-    """The answers as integer codes, with per-task counts and per-worker deviation rates."""
-
-    workers: list[Hashable]
-    task_of: list[IntArray]  # per worker: sorted task codes
-    answer_of: list[IntArray]  # per worker: answer codes aligned with task_of
-    counts: FloatArray  # (n_tasks, n_answers)
-    deviation: FloatArray  # per worker: smoothed rate of answering against the others' majority
-    marginal: FloatArray  # (n_workers, n_answers): each worker's smoothed answer shares
-    mean_deviation: float
 
 
 def identical_sequences(
@@ -41,16 +28,19 @@ def identical_sequences(
 ) -> list[PairSignal]:
     """Flag pairs of workers whose answers agree far beyond chance (copying, shared scripts).
 
-    Null model: the two workers answer independently. On each shared task, worker ``w``
-    gives the majority answer of the *other* workers with probability ``1 - d_wt`` and
-    otherwise a minority answer in the others' proportions, where ``d_wt`` combines the
-    worker's own rate of going against the majority with the task's difficulty (the others'
-    minority share), as odds: ``odds(d_wt) = odds(d_w) * odds(d_t) / odds(mean d)``. Two
-    tests, each a Poisson-binomial upper tail over the shared tasks:
+    Null model: given each task's truth, the two workers answer independently. A one-coin
+    model (an accuracy per worker, fitted by EM on the whole crowd) infers each shared task's
+    truth from everyone *but* the pair; each worker then gives the truth with their accuracy
+    and otherwise errs towards the options other workers chose on that task. So two accurate
+    workers who both outvote a wrong majority, or two sloppy ones who both fall for the
+    confusable option, are expected; copying is not. Two tests:
 
-    * agreements: how often they give the same answer;
-    * shared deviations: how often they give the *same minority answer*; accurate workers
-      rarely do, copiers always do (this is where copying shows).
+    * copying: a likelihood-ratio test of "one copies the other on a share ``g`` of tasks"
+      against ``g = 0``, where an agreement on an answer the null finds unlikely weighs more
+      than a routine one (``evidence["copy_rate"]`` is the fitted ``g``);
+    * shared minority answers: a Poisson-binomial upper tail of how often they agree on an
+      answer that is *not* the most likely truth given everyone else; independent workers
+      rarely do, copiers always do.
 
     The pair's p-value is twice the smaller one, then Bonferroni-adjusted over all pairs
     tested; the score is :func:`surprise_score` of the adjusted p-value and the flag is at
@@ -67,16 +57,16 @@ def identical_sequences(
 
     """
     probability(alpha, "alpha")
-    crowd = _encode_crowd(answers)
-    pairs = _overlapping_pairs(crowd, min_shared)
+    model = fit_answer_model(answers)
+    pairs = _overlapping_pairs(model, min_shared)
     threshold = surprise_score(alpha)
     found = []
     for a, b in pairs:
-        p_value, facts = _pair_test(crowd, a, b)
+        p_value, facts = _pair_test(model, a, b)
         adjusted = min(1.0, p_value * len(pairs))
         flagged = adjusted <= alpha
         if flagged or include_unflagged:
-            first, second = sorted((crowd.workers[a], crowd.workers[b]), key=str)
+            first, second = sorted((model.workers[a], model.workers[b]), key=str)
             facts.update(p_value=p_value, adjusted_p_value=adjusted, pairs_tested=len(pairs))
             score = surprise_score(adjusted)
             found.append(
@@ -94,116 +84,56 @@ def identical_sequences(
     return found
 
 
-def _encode_crowd(answers: Mapping[Hashable, Mapping[Hashable, Hashable]]) -> _Crowd:
-    """Encode the answers once and derive counts, deviation rates and marginals."""
-    if not answers or not any(answers.values()):
-        raise QualityInputError("answers is empty", {"argument": "answers"})
-    task_book: dict[Hashable, int] = {}
-    answer_book: dict[Hashable, int] = {}
-    workers = list(answers)
-    task_of, answer_of = [], []
-    for worker in workers:
-        items = sorted(
-            (task_book.setdefault(t, len(task_book)), answer_book.setdefault(x, len(answer_book)))
-            for t, x in answers[worker].items()
-        )
-        task_of.append(np.array([t for t, _ in items], dtype=np.intp))
-        answer_of.append(np.array([x for _, x in items], dtype=np.intp))
-    n_answers = max(len(answer_book), 2)
-    counts = np.zeros((len(task_book), n_answers))
-    for tasks, given in zip(task_of, answer_of, strict=True):
-        np.add.at(counts, (tasks, given), 1.0)
-    deviated = np.zeros(len(workers))
-    judged = np.zeros(len(workers))
-    marginal = np.ones((len(workers), n_answers)) * 0.5
-    for w, (tasks, given) in enumerate(zip(task_of, answer_of, strict=True)):
-        others = counts[tasks].copy()
-        others[np.arange(tasks.size), given] -= 1
-        seen = others.sum(axis=1) > 0
-        deviated[w] = np.count_nonzero(given[seen] != others[seen].argmax(axis=1))
-        judged[w] = np.count_nonzero(seen)
-        np.add.at(marginal[w], given, 1.0)
-    mean_deviation = float((deviated.sum() + 1) / (judged.sum() + 2))
-    deviation = (deviated + 2 * mean_deviation) / (judged + 2)
-    marginal /= marginal.sum(axis=1, keepdims=True)
-    return _Crowd(
-        workers,
-        task_of,
-        answer_of,
-        counts,
-        deviation,
-        marginal,
-        min(max(mean_deviation, 1e-3), 0.999),
-    )
-
-
-def _overlapping_pairs(crowd: _Crowd, min_shared: int) -> list[tuple[int, int]]:
+def _overlapping_pairs(model: AnswerModel, min_shared: int) -> list[tuple[int, int]]:
     """Return the worker pairs (codes) that share at least ``min_shared`` tasks."""
-    rows = np.concatenate([np.full(t.size, w) for w, t in enumerate(crowd.task_of)])
-    cols = np.concatenate(crowd.task_of)
-    shape = (len(crowd.workers), crowd.counts.shape[0])
+    rows = np.concatenate([np.full(t.size, w) for w, t in enumerate(model.task_of)])
+    cols = np.concatenate(model.task_of)
+    shape = (len(model.workers), model.counts.shape[0])
     incidence = sp.csr_array((np.ones(rows.size), (rows, cols)), shape=shape)
     overlap = sp.triu(incidence @ incidence.T, k=1).tocoo()
     keep = overlap.data >= min_shared
     return sorted(zip(overlap.row[keep].tolist(), overlap.col[keep].tolist(), strict=True))
 
 
-def _pair_test(crowd: _Crowd, a: int, b: int) -> tuple[float, dict[str, object]]:
+def _pair_test(model: AnswerModel, a: int, b: int) -> tuple[float, dict[str, object]]:
     """Test one pair: the p-value and the facts (observed vs expected agreement)."""
-    shared, ia, ib = np.intersect1d(crowd.task_of[a], crowd.task_of[b], return_indices=True)
-    xa, xb = crowd.answer_of[a][ia], crowd.answer_of[b][ib]
-    rows = np.arange(shared.size)
-    others = crowd.counts[shared].copy()
-    others[rows, xa] -= 1
-    others[rows, xb] -= 1
-    seen = others.sum(axis=1) > 0
-    majority = others.argmax(axis=1)
-    ra, rb = (_answer_model(crowd, w, others, majority, seen) for w in (a, b))
-    joint = ra * rb
-    p_agree = joint.sum(axis=1)
-    p_shared_deviation = np.where(seen, p_agree - joint[rows, majority], 0.0)
-    agree = xa == xb
-    deviations = agree & seen & (xa != majority)
-    p_value = min(
-        1.0,
-        2 * min(_upper_p(agree, p_agree), _upper_p(deviations, p_shared_deviation)),
-    )
+    rates = pair_rates(model, a, b)
+    copy_rate, p_copying = _copying_test(rates.agree, rates.p_agree)
+    p_minority = _upper_p(rates.shared_minority, rates.p_shared_minority)
     facts: dict[str, object] = {
-        "shared_tasks": shared.size,
-        "agreements": int(agree.sum()),
-        "expected_agreements": float(p_agree.sum()),
-        "shared_minority_answers": int(deviations.sum()),
-        "expected_shared_minority_answers": float(p_shared_deviation.sum()),
+        "copy_rate": copy_rate,
+        "shared_tasks": rates.agree.size,
+        "agreements": int(rates.agree.sum()),
+        "expected_agreements": float(rates.p_agree.sum()),
+        "shared_minority_answers": int(rates.shared_minority.sum()),
+        "expected_shared_minority_answers": float(rates.p_shared_minority.sum()),
+        "accuracy_a": float(model.accuracy[a]),
+        "accuracy_b": float(model.accuracy[b]),
     }
-    return p_value, facts
+    return min(1.0, 2 * min(p_copying, p_minority)), facts
 
 
-def _answer_model(
-    crowd: _Crowd, w: int, others: FloatArray, majority: IntArray, seen: np.ndarray
-) -> FloatArray:
-    """Return worker ``w``'s answer distribution per shared task under independence."""
-    n_tasks = others.shape[0]
-    rows = np.arange(n_tasks)
-    totals = others.sum(axis=1)
-    minority = others.copy()
-    minority[rows, majority] = 0.0
-    task_rate = (minority.sum(axis=1) + _DIFFICULTY_PRIOR * crowd.mean_deviation) / (
-        totals + _DIFFICULTY_PRIOR
-    )
-    odds = _odds(crowd.deviation[w]) * _odds(task_rate) / _odds(crowd.mean_deviation)
-    rate = odds / (1 + odds)
-    spread = np.where(minority.sum(axis=1, keepdims=True) > 0, minority, 1.0)
-    spread[rows, majority] = 0.0
-    spread /= spread.sum(axis=1, keepdims=True)
-    model = rate[:, None] * spread
-    model[rows, majority] += 1 - rate
-    return np.where(seen[:, None], model, crowd.marginal[w][None, :])
+def _copying_test(agree: np.ndarray, p_agree: FloatArray) -> tuple[float, float]:
+    """Return the estimated copy rate and the likelihood-ratio p-value against no copying.
 
+    Copying model: on each shared task one worker copies the other with probability ``g``,
+    else they answer independently, so an agreement has likelihood ``g + (1 - g) p_t`` and a
+    disagreement ``(1 - g)(1 - p_t)``. ``g`` is fitted by maximum likelihood; with ``g = 0``
+    on the boundary, twice the log-likelihood ratio is a 50:50 mixture of 0 and chi-square(1).
+    An agreement the null finds unlikely (small ``p_t``) weighs more than a routine one.
+    """
+    p = np.clip(p_agree, 1e-9, 1 - 1e-9)
+    ratio = 1.0 / p[agree]
+    disagreements = int(agree.size - agree.sum())
+    if ratio.sum() <= agree.size:  # the likelihood falls from g = 0: no sign of copying
+        return 0.0, 1.0
 
-def _odds(rate: FloatArray | float) -> FloatArray:
-    """Return ``p / (1 - p)`` with ``p`` kept inside (0.001, 0.999)."""
-    clipped = np.clip(rate, 1e-3, 0.999)
-    return np.asarray(clipped / (1 - clipped), dtype=np.float64)
+    def negative_llr(g: float) -> float:
+        return -float(np.log1p(g * (ratio - 1)).sum() + disagreements * np.log1p(-g))
+
+    best = minimize_scalar(negative_llr, bounds=(0.0, 1.0 - 1e-9), method="bounded")
+    llr = max(-float(best.fun), 0.0)
+    return float(best.x), float(0.5 * stats.chi2.sf(2 * llr, 1))
 
 
 def _upper_p(hits: np.ndarray, rates: FloatArray) -> float:

@@ -124,8 +124,9 @@ def straight_lining(
     right for balanced label sets; positions default to uniform, as presentation order is
     randomised):
 
-    * dominance: ``P(some choice is picked >= k_max times)`` under the crowd's shares (a union
-      bound over choices), counted only when the worker's choice entropy is at most
+    * dominance: the smallest binomial tail ``P(choice c picked >= k_c times)`` under the
+      crowd's share of ``c``, times the number of choices (Bonferroni), counted only when the
+      worker's choice entropy is at most
       ``max_entropy_ratio`` of the crowd's; a skewed crowd (90% "no") keeps honest workers safe;
     * run length: ``P(a run at least as long as the longest one)`` (a union bound over
       start positions and choices), which catches stretches of autopilot in a long history.
@@ -167,7 +168,7 @@ def straight_lining(
         "straight_lining",
         surprise_score(p_value),
         flagged,
-        0.5,
+        surprise_score(alpha),
         responses=len(choices),
         p_value=p_value,
         **facts,
@@ -196,7 +197,8 @@ def _sequence_test(
     crowd_entropy = entropy_bits(np.array(list(shares.values())))
     entropy = entropy_bits(worker)
     ratio = entropy / crowd_entropy if crowd_entropy > 0 else 1.0
-    p_dominance = min(1.0, sum(binomial_upper_p(top, n, p) for p in shares.values()))
+    tails = [binomial_upper_p(counts.get(key, 0), n, p) for key, p in shares.items()]
+    p_dominance = min(1.0, len(shares) * min(tails))
     p_run = min(1.0, sum(p**longest * (1 + (n - longest) * (1 - p)) for p in shares.values()))
     facts: dict[str, object] = {
         f"dominant_{name}": str(dominant),
@@ -263,7 +265,7 @@ def length_bias(
         "length_bias",
         surprise_score(p_value),
         flagged,
-        0.5,
+        surprise_score(alpha),
         responses=longer.size,
         chose_longer=hits,
         longer_share=hits / longer.size,

@@ -66,7 +66,7 @@ def gold_leak_score(
         "gold_leak",
         surprise_score(p_value),
         flagged,
-        0.5,
+        surprise_score(alpha),
         responses=seconds.size,
         fast_and_right=fast_right,
         expected_fast_and_right=null_rate * seconds.size,

@@ -17,7 +17,8 @@ from assay.quality.signals.signal import Signal, make_signal
 from assay.quality.signals.style_tells import find_style_tells
 
 # Weights of the log-odds model; see machine_text_score's docstring for what they imply.
-_BIAS, _PROVENANCE, _STYLE, _CADENCE = -5.0, 3.5, 4.0, 3.0
+_BIAS, _PROVENANCE, _STYLE, _CADENCE = -7.0, 3.5, 6.5, 3.0
+_PASTE_SATURATION = 0.5  # provenance is doubled (capped at 1): pasting half counts as all
 _STYLE_SCALE = 2.0  # style = 1 - exp(-points / scale)
 _DEFICIT_WEIGHT = 0.7  # swipe keyboards and IMEs also type many characters per keystroke
 _MIN_INTERVALS = 30
@@ -92,19 +93,24 @@ def machine_text_score(
     """Score one response for machine-written text, with evidence per feature.
 
     Three kinds of evidence, combined as log-odds
-    ``z = -5 + 3.5 provenance + 4 style + 3 cadence`` and ``score = sigmoid(z)``:
+    ``z = -7 + 3.5 provenance + 6.5 style + 3 cadence`` and ``score = sigmoid(z)``:
 
     * provenance in [0, 1]: the larger of the paste share (pasted chars / final length) and
-      0.7 x the typing deficit (1 - keystrokes / length);
+      0.7 x the typing deficit (1 - keystrokes / length; swipe keyboards also type many
+      characters per keystroke), doubled and capped at 1: pasting half the text and editing
+      the rest is as telling as pasting all of it;
     * style in [0, 1]: ``1 - exp(-points / 2)`` over the tells of :func:`find_style_tells`,
       after subtracting the crowd's ``baseline``;
     * cadence in [0, 1]: how machine-regular the inter-key intervals are (coefficient of
       variation 0.1 or less scores 1, 0.3 or more 0; people type at 0.5 and up).
 
-    So a fully pasted text with two or more points of tells scores about 0.73 or more (flagged),
-    pasted plain prose 0.18, typed text full of tells 0.21, and a script that types
-    model-styled text with a metronome's rhythm 0.9. Without telemetry, style alone can never
-    flag: the score is a lead for review, not a block.
+    Style weighs most because people also paste (drafts written elsewhere, quotes) but rarely
+    paste text full of model tells. A pasted text scores 0.03 with no tells, 0.65 with two
+    points (say, four mild stock phrases), 0.76 with 2.5 and 0.83 with three (flagged at the
+    default 0.7); half pasted with four points 0.89; a quarter pasted (a quote) with one point
+    0.09; a script typing four points of tells at a metronome's rhythm 0.84. Typed text never
+    reaches the threshold on style alone (at most 0.38), and neither does text without
+    telemetry: the score is a lead for review, not a block.
 
     Args:
         text: The final response text.
@@ -124,7 +130,7 @@ def machine_text_score(
     style_points = sum(max(p - floor.get(kind, 0.0), 0.0) for kind, p in tells.points.items())
     style = 1.0 - math.exp(-style_points / _STYLE_SCALE)
     paste_share, deficit = _provenance(text, record)
-    provenance = max(paste_share, _DEFICIT_WEIGHT * deficit)
+    provenance = min(max(paste_share, _DEFICIT_WEIGHT * deficit) / _PASTE_SATURATION, 1.0)
     cv = _interval_cv(record)
     cadence = 0.0 if cv is None else min(max((0.3 - cv) / 0.2, 0.0), 1.0)
     z = _BIAS + _PROVENANCE * provenance + _STYLE * style + _CADENCE * cadence
@@ -193,7 +199,7 @@ def _interval_cv(record: TypingTelemetry | None) -> float | None:
 def worker_machine_text(
     responses: Sequence[Signal],
     *,
-    tolerated_share: float = 0.2,
+    tolerated_share: float = 0.1,
     threshold: float = 0.9,
     min_responses: int = 3,
 ) -> Signal:
@@ -201,8 +207,8 @@ def worker_machine_text(
 
     The score is the posterior probability (Beta(1, 3) prior) that more than
     ``tolerated_share`` of the worker's responses are machine-like (flagged by
-    :func:`machine_text_score`). One suspicious response among twenty scores about 0.1; four of
-    ten, 0.93.
+    :func:`machine_text_score`). One suspicious response among twenty scores 0.29, two 0.57;
+    three of eight 0.98; two of three 0.89.
 
     Args:
         responses: The worker's ``machine_text`` signals.

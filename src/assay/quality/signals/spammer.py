@@ -17,8 +17,9 @@ def spammer_score(
     confusion: ArrayLike,
     row_counts: ArrayLike | None = None,
     *,
-    min_skill: float = 0.3,
+    min_skill: float = 0.35,
     threshold: float = 0.9,
+    min_items: int = 20,
     constant_share: float = 0.95,
     n_boot: int = 200,
     seed: int = 0,
@@ -48,9 +49,13 @@ def spammer_score(
     Args:
         confusion: (K, K) matrix, rows = true class, columns = answer; rows are normalised
             here; rows summing to 0 (class never seen) are ignored.
-        row_counts: Items of each true class behind each row.
-        min_skill: Skill below which a worker counts as a spammer (default 0.3).
+        row_counts: Items of each true class behind each row. With fewer than two classes
+            seen at least twice, the pattern is ``unknown`` and nothing is flagged.
+        min_skill: Skill below which a worker counts as a spammer (default 0.35: accuracy
+            about 51% on four balanced classes, 68% on two).
         threshold: Flag at this score.
+        min_items: Never flag with fewer items (with counts); the bootstrap is too optimistic
+            on a handful of answers.
         constant_share: The worker is a *constant* spammer when one answer takes this share.
         n_boot: Bootstrap draws for the uncertainty.
         seed: Seed of the bootstrap.
@@ -62,6 +67,10 @@ def spammer_score(
     """
     rows, counts, classes = _rows(confusion, row_counts)
     probability(threshold, "threshold")
+    if len(rows) < 2:
+        return make_signal(
+            "spammer", 0.0, False, threshold, pattern="unknown", classes_seen=len(rows)
+        )
     weights = counts / counts.sum() if counts is not None else np.full(len(rows), 1 / len(rows))
     marginal = weights @ rows
     dominant = int(marginal.argmax())
@@ -71,8 +80,6 @@ def spammer_score(
         "dominant_answer": dominant,
         "dominant_share": float(marginal[dominant]),
     }
-    if len(rows) < 2:
-        return make_signal("spammer", 0.0, False, threshold, pattern="unknown", **facts)
     corrected = _separation(rows[None], None if counts is None else counts)[0]
     skill = math.sqrt(max(corrected, 0.0))
     if counts is None:
@@ -82,7 +89,7 @@ def spammer_score(
         spread = _bootstrap_sd(rows, counts, n_boot, seed)
         gap = min_skill**2 - corrected
         score = float(stats.norm.cdf(gap / spread)) if spread > 0 else float(gap > 0)
-    flagged = score >= threshold
+    flagged = score >= threshold and (counts is None or counts.sum() >= min_items)
     diagonal = float(rows[np.arange(len(rows)), classes].mean())
     pattern = _pattern(flagged, float(marginal[dominant]), constant_share, diagonal, rows.shape[1])
     return make_signal(
@@ -116,7 +123,7 @@ def _rows(
             raise QualityInputError("row_counts needs one count per row of confusion")
         seen &= counts_all >= 2  # one item per class cannot show a spread
         counts = counts_all[seen]
-    if not seen.any():
+    if not np.any(sums > 0):
         raise QualityInputError("confusion has no row with any mass")
     return matrix[seen] / sums[seen, None], counts, np.flatnonzero(seen)
 
@@ -164,3 +171,59 @@ def _pattern(
     if flagged:
         return "constant" if dominant_share >= constant_share else "random"
     return "permuted" if diagonal < 1 / k else "skilled"
+
+
+def worker_confusion_counts(
+    task_idx: ArrayLike,
+    worker_idx: ArrayLike,
+    label_idx: ArrayLike,
+    task_posteriors: ArrayLike,
+    worker_confusions: ArrayLike | None = None,
+) -> FloatArray:
+    """Return each worker's expected (true class x answer) counts, for :func:`spammer_score`.
+
+    Truth inference puts each worker's own answer into the posteriors of the tasks they
+    answered, which pulls their estimated confusion towards the diagonal: a random clicker
+    on a task with five answers "agrees with the truth" partly because it moved the truth.
+    Given the fitted confusions (Dawid-Skene's ``errors_``, indexed [worker, true, answer]),
+    each answer's own likelihood is divided out of its task's posterior first (leave one out).
+
+    Args:
+        task_idx: Task code of each answer.
+        worker_idx: Worker code of each answer.
+        label_idx: Answer code of each answer.
+        task_posteriors: (n_tasks, K) posteriors, e.g. Dawid-Skene's ``probas_``.
+        worker_confusions: (n_workers, K, K) fitted confusions for the leave-one-out
+            correction; without them the posteriors are used as they are.
+
+    Returns:
+        Counts of shape (n_workers, K, K); ``counts[w].sum(axis=1)`` are the row counts.
+
+    """
+    tasks = np.asarray(task_idx, dtype=np.intp)
+    workers = np.asarray(worker_idx, dtype=np.intp)
+    labels = np.asarray(label_idx, dtype=np.intp)
+    posteriors = np.asarray(task_posteriors, dtype=np.float64)
+    if tasks.size == 0 or not tasks.shape == workers.shape == labels.shape:
+        raise QualityInputError("need aligned, non-empty task, worker and label codes")
+    if posteriors.ndim != 2 or tasks.max() >= posteriors.shape[0]:
+        raise QualityInputError("task_posteriors must be (n_tasks, K) covering every task code")
+    k = posteriors.shape[1]
+    if labels.min() < 0 or labels.max() >= k or tasks.min() < 0 or workers.min() < 0:
+        raise QualityInputError("codes must be >= 0 and labels < K")
+    weights = posteriors[tasks]
+    n_workers = int(workers.max()) + 1
+    if worker_confusions is not None:
+        confusions = np.asarray(worker_confusions, dtype=np.float64)
+        if (
+            confusions.ndim != 3
+            or confusions.shape[0] < n_workers
+            or confusions.shape[1:] != (k, k)
+        ):
+            raise QualityInputError("worker_confusions must be (n_workers, K, K)")
+        weights = weights / np.maximum(confusions[workers, :, labels], 1e-6)
+        weights /= np.maximum(weights.sum(axis=1, keepdims=True), 1e-300)
+    truths = np.arange(k)
+    cells = ((workers[:, None] * k + truths[None, :]) * k + labels[:, None]).ravel()
+    counts = np.bincount(cells, weights=weights.ravel(), minlength=n_workers * k * k)
+    return np.asarray(counts.reshape(n_workers, k, k), dtype=np.float64)

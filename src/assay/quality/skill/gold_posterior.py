@@ -35,6 +35,7 @@ class GoldSkill:
         prior_strength: Weight of the prior, in gold answers.
         prior_mean: Fixed prior mean for every skill; default the pooled accuracy.
         level: Probability inside the credible interval.
+
     """
 
     def __init__(
@@ -61,6 +62,7 @@ class GoldSkill:
 
         Raises:
             QualityInputError: On empty input, unequal lengths or correctness outside [0, 1].
+
         """
         workers, n_w = as_codes(worker_idx, "worker_idx", n_workers)
         score = np.asarray(correct, dtype=np.float64)
@@ -76,7 +78,9 @@ class GoldSkill:
         if ((score < 0) | (score > 1)).any() or not np.isfinite(score).all():
             raise QualityInputError("correct must be in [0, 1]")
         cell = workers * n_s + skills
-        right = np.bincount(cell, weights=score, minlength=n_w * n_s).reshape(n_w, n_s)
+        right = np.asarray(
+            np.bincount(cell, weights=score, minlength=n_w * n_s), dtype=np.float64
+        ).reshape(n_w, n_s)
         seen = np.bincount(cell, minlength=n_w * n_s).reshape(n_w, n_s).astype(np.float64)
         self._set_posterior(right, seen)
         return self

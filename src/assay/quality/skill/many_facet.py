@@ -9,7 +9,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 from numpy.typing import ArrayLike
 
-from assay.quality._encoding import FloatArray, as_codes
+from assay.quality._encoding import as_codes
 from assay.quality.errors import QualityInputError
 
 
@@ -43,6 +43,7 @@ class ManyFacetModel:
         shrinkage: Prior weight of each effect, in scores at zero.
         n_iter: Maximum number of LSQR iterations.
         tol: LSQR's stopping tolerances (atol and btol).
+
     """
 
     def __init__(self, shrinkage: float = 1.0, n_iter: int = 10_000, tol: float = 1e-10) -> None:
@@ -67,24 +68,32 @@ class ManyFacetModel:
 
         Raises:
             QualityInputError: On empty input, unequal lengths or non-finite scores.
+
         """
         workers, n_w = as_codes(worker_idx, "worker_idx", n_workers)
         tasks, n_t = as_codes(task_idx, "task_idx", n_tasks)
         reviewers, n_v = as_codes(reviewer_idx, "reviewer_idx", n_reviewers)
         y = np.asarray(scores, dtype=np.float64)
         if not (workers.shape == tasks.shape == reviewers.shape == y.shape):
-            raise QualityInputError("worker_idx, task_idx, reviewer_idx and scores differ in length")
+            raise QualityInputError(
+                "worker_idx, task_idx, reviewer_idx and scores differ in length"
+            )
         if y.size == 0:
             raise QualityInputError("no scores to model: the input is empty")
         if not np.isfinite(y).all():
             raise QualityInputError("scores must be finite numbers")
         design = sp.hstack(
-            [_one_hot(workers, n_w, 1.0), _one_hot(tasks, n_t, -1.0), _one_hot(reviewers, n_v, -1.0)]
+            [
+                _one_hot(workers, n_w, 1.0),
+                _one_hot(tasks, n_t, -1.0),
+                _one_hot(reviewers, n_v, -1.0),
+            ]
         ).tocsr()
         centre = float(y.mean())
         damp = float(np.sqrt(self.shrinkage))
-        result = spla.lsqr(design, y - centre, damp=damp, atol=self.tol, btol=self.tol,
-                           iter_lim=self.n_iter)
+        result = spla.lsqr(
+            design, y - centre, damp=damp, atol=self.tol, btol=self.tol, iter_lim=self.n_iter
+        )
         solution, self.n_iter_ = np.asarray(result[0]), int(result[2])
         skills, difficulties, severities = np.split(solution, [n_w, n_w + n_t])
         shift = skills.mean() - difficulties.mean() - severities.mean()
@@ -92,8 +101,9 @@ class ManyFacetModel:
         self.difficulties_ = difficulties - difficulties.mean()
         self.severities_ = severities - severities.mean()
         self.mean_ = centre + float(shift)
-        fitted = self.mean_ + np.asarray(design @ np.concatenate(
-            [self.skills_, self.difficulties_, self.severities_]))
+        fitted = self.mean_ + np.asarray(
+            design @ np.concatenate([self.skills_, self.difficulties_, self.severities_])
+        )
         dof = max(y.size - (n_w + n_t + n_v - 2), 1)
         self.noise_sd_ = float(np.sqrt(((y - fitted) ** 2).sum() / dof))
         n_rows = np.bincount(workers, minlength=n_w).astype(np.float64)

@@ -23,7 +23,7 @@ LOGIN_CSRF_COOKIE = "assay_login_csrf"
 
 
 def safe_next(target: str | None) -> str:
-    """A local path to go to after login (never another site)."""
+    """Return a local path to go to after login (never another site)."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return "/"
@@ -32,11 +32,17 @@ def safe_next(target: str | None) -> str:
 def _login_page(request: Request, next_url: str, error: str | None, status: int) -> Response:
     token = secrets.token_urlsafe(24)
     response = render(
-        request, "login.html",
-        {"next_url": next_url, "error": error, "login_token": token}, status=status,
+        request,
+        "login.html",
+        {"next_url": next_url, "error": error, "login_token": token},
+        status=status,
     )
     response.set_cookie(
-        LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", max_age=3600,
+        LOGIN_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        max_age=3600,
         secure=request.url.scheme == "https",
     )
     return response
@@ -44,7 +50,7 @@ def _login_page(request: Request, next_url: str, error: str | None, status: int)
 
 @router.get("/login")
 def login_form(request: Request, identity: MaybeIdentityDep, next: str = "/") -> Response:
-    """The login form (or straight on, when already logged in)."""
+    """Show the login form (or go straight on when already logged in)."""
     if identity is not None:
         return RedirectResponse(safe_next(next), status_code=303)
     return _login_page(request, safe_next(next), None, 200)
@@ -69,8 +75,12 @@ def login_submit(
         return _login_page(request, safe_next(next), exc.message, 401)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
-        SESSION_COOKIE, result.token, httponly=True, samesite="lax",
-        max_age=int(accounts.SESSION_LIFETIME.total_seconds()), path="/",
+        SESSION_COOKIE,
+        result.token,
+        httponly=True,
+        samesite="lax",
+        max_age=int(accounts.SESSION_LIFETIME.total_seconds()),
+        path="/",
         secure=request.url.scheme == "https",
     )
     response.delete_cookie(LOGIN_CSRF_COOKIE)

@@ -19,12 +19,16 @@ from assay.web.render import render
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
-_STATE_PARTS = (("Open", "open", "open"), ("Complete", "complete", "complete"),
-                ("Delivered", "delivered", "delivered"), ("Cancelled", "cancelled", "cancelled"))
+_STATE_PARTS = (
+    ("Open", "open", "open"),
+    ("Complete", "complete", "complete"),
+    ("Delivered", "delivered", "delivered"),
+    ("Cancelled", "cancelled", "cancelled"),
+)
 
 
 def progress_numbers(state: Progress) -> dict[str, int]:
-    """The headline numbers: done (complete or delivered), in review, delivered, open."""
+    """Count the headline numbers: done (complete or delivered), in review, delivered, open."""
     tasks = state.tasks_by_state
     return {
         "total": sum(tasks.values()),
@@ -49,8 +53,13 @@ def projects_page(request: Request, db: DbDep, identity: IdentityDep) -> Respons
     rows = []
     for project in projects.list_projects(db, identity.actor):
         state = progress.project_progress(db, identity.actor, project.id)
-        rows.append({"project": project, "numbers": progress_numbers(state),
-                     "bar": _state_bar(state, project.name)})
+        rows.append(
+            {
+                "project": project,
+                "numbers": progress_numbers(state),
+                "bar": _state_bar(state, project.name),
+            }
+        )
     return render(request, "ops/projects.html", {"title": "Projects", "rows": rows})
 
 
@@ -68,8 +77,9 @@ def project_page(request: Request, project_id: str, db: DbDep, identity: Identit
         "numbers": progress_numbers(state),
         "responses": state.responses_by_status,
         "bar": _state_bar(state, project.name),
-        "chart": bar_chart([(day[5:], n) for day, n in state.throughput],
-                           title="Responses per day, last 14 days"),
+        "chart": bar_chart(
+            [(day[5:], n) for day, n in state.throughput], title="Responses per day, last 14 days"
+        ),
         "open_questions": [q for q in questions if q.answer is None],
         "answered_questions": [q for q in questions if q.answer is not None],
     }
@@ -78,7 +88,9 @@ def project_page(request: Request, project_id: str, db: DbDep, identity: Identit
 
 @router.post("/ops/questions/{question_id}/answer")
 def answer_question(
-    question_id: str, db: DbDep, identity: CsrfDep,
+    question_id: str,
+    db: DbDep,
+    identity: CsrfDep,
     text: Annotated[str, Form(min_length=1, max_length=20_000)],
     project_id: Annotated[str, Form(max_length=64)],
 ) -> Response:
@@ -96,20 +108,30 @@ def _period(start: date | None, end: date | None) -> tuple[date, date]:
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """[start 00:00, the day after end 00:00) in UTC: both dates are included."""
-    return (datetime.combine(start, time(), UTC),
-            datetime.combine(end + timedelta(days=1), time(), UTC))
+    return (
+        datetime.combine(start, time(), UTC),
+        datetime.combine(end + timedelta(days=1), time(), UTC),
+    )
 
 
 @router.get("/ops/payments")
 def payments_page(
-    request: Request, db: DbDep, identity: IdentityDep,
-    start: date | None = None, end: date | None = None,
+    request: Request,
+    db: DbDep,
+    identity: IdentityDep,
+    start: date | None = None,
+    end: date | None = None,
 ) -> Response:
-    """What each worker earned in a period, ready to export for payment."""
+    """Show what each worker earned in a period, ready to export for payment."""
     first, last = _period(start, end)
     rows = earnings.payment_report(db, identity.actor, *_bounds(first, last))
-    context = {"title": "Payments", "rows": rows, "start": first, "end": last,
-               "total_cents": sum(r.pay_cents for r in rows)}
+    context = {
+        "title": "Payments",
+        "rows": rows,
+        "start": first,
+        "end": last,
+        "total_cents": sum(r.pay_cents for r in rows),
+    }
     return render(request, "ops/payments.html", context)
 
 
@@ -117,13 +139,19 @@ def payments_page(
 def payments_csv(
     db: DbDep, identity: IdentityDep, start: date | None = None, end: date | None = None
 ) -> Response:
-    """The payment report as CSV: one line per worker."""
+    """Export the payment report as CSV: one line per worker."""
     first, last = _period(start, end)
     rows = earnings.payment_report(db, identity.actor, *_bounds(first, last))
     lines = [
-        [row.key, row.tasks, f"{row.pay_cents / 100:.2f}", f"{row.active_seconds / 3600:.2f}",
-         f"{row.per_hour_cents / 100:.2f}" if row.per_hour_cents is not None else "",
-         first, last]
+        [
+            row.key,
+            row.tasks,
+            f"{row.pay_cents / 100:.2f}",
+            f"{row.active_seconds / 3600:.2f}",
+            f"{row.per_hour_cents / 100:.2f}" if row.per_hour_cents is not None else "",
+            first,
+            last,
+        ]
         for row in rows
     ]
     header = ["worker", "tasks", "pay", "active_hours", "pay_per_hour", "start", "end"]

@@ -24,7 +24,7 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
 
 def review_url(response_id: str, project_id: str | None) -> str:
-    """The review page of a response, remembering which queue it came from."""
+    """Return the review page of a response, remembering which queue it came from."""
     suffix = f"?p={quote(project_id)}" if project_id else ""
     return f"/review/{response_id}{suffix}"
 
@@ -41,7 +41,8 @@ def review_home(request: Request, db: DbDep, identity: IdentityDep) -> Response:
     """Projects with a review policy, and a button to take the next response to review."""
     identity.actor.require(Role.REVIEWER)
     reviewed = [
-        p for p in projects.list_projects(db, identity.actor)
+        p
+        for p in projects.list_projects(db, identity.actor)
         if p.status == "active" and (p.review_policy or {}).get("stages")
     ]
     return render(request, "review_home.html", {"title": "Review", "projects": reviewed})
@@ -62,7 +63,7 @@ def next_review(body: NextIn, db: DbDep, identity: CsrfDep) -> Response:
 
 
 def review_page_data(item: ReviewItem, next_project_id: str | None) -> dict[str, Any]:
-    """What the review script needs: template, shown payload, the answer under review."""
+    """Collect what the review script needs: template, shown payload, the answer."""
     response = item.response
     return {
         "mode": "review",

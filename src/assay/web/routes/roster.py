@@ -43,7 +43,7 @@ def _profile_page(
 
 @router.get("/ops/workers/{worker_id}")
 def profile_page(request: Request, worker_id: str, db: DbDep, identity: IdentityDep) -> Response:
-    """A worker's profile, editable by operations."""
+    """Show a worker's profile, editable by operations."""
     identity.actor.require(Role.REQUESTER)
     return _profile_page(request, db, identity, worker_id, None)
 
@@ -72,20 +72,26 @@ def profile_change(form: ProfileForm) -> WorkerProfileUpdate:
     """Read the profile form into a validated change, or InvalidInput naming the field."""
     skills = {path: level for path, level in _rows(form.skill_path, form.skill_level)}
     credentials: list[dict[str, Any]] = [
-        {"name": name, "issuer": issuer, "year": int(year) if year.isdigit() else None,
-         "verified": verified == "yes"}
+        {
+            "name": name,
+            "issuer": issuer,
+            "year": int(year) if year.isdigit() else None,
+            "verified": verified == "yes",
+        }
         for name, issuer, year, verified in _rows(
             form.cred_name, form.cred_issuer, form.cred_year, form.cred_verified
         )
     ]
     try:
-        return WorkerProfileUpdate.model_validate({
-            "display_name": form.display_name.strip(),
-            "locales": form.locales.replace(",", " ").split(),
-            "skills": skills,
-            "credentials": credentials,
-            "timezone": form.timezone.strip() or "UTC",
-        })
+        return WorkerProfileUpdate.model_validate(
+            {
+                "display_name": form.display_name.strip(),
+                "locales": form.locales.replace(",", " ").split(),
+                "skills": skills,
+                "credentials": credentials,
+                "timezone": form.timezone.strip() or "UTC",
+            }
+        )
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
@@ -94,7 +100,10 @@ def profile_change(form: ProfileForm) -> WorkerProfileUpdate:
 
 @router.post("/ops/workers/{worker_id}")
 def save_profile(
-    request: Request, worker_id: str, db: DbDep, identity: CsrfDep,
+    request: Request,
+    worker_id: str,
+    db: DbDep,
+    identity: CsrfDep,
     form: Annotated[ProfileForm, Form()],
 ) -> Response:
     """Save the profile form; on a mistake, show the form again with the reason."""
@@ -109,8 +118,12 @@ def save_profile(
 
 @router.post("/ops/workers/{worker_id}/status")
 def change_status(
-    request: Request, worker_id: str, db: DbDep, identity: CsrfDep,
-    status: Annotated[str, Form(max_length=16)], reason: Annotated[str, Form(max_length=1000)] = "",
+    request: Request,
+    worker_id: str,
+    db: DbDep,
+    identity: CsrfDep,
+    status: Annotated[str, Form(max_length=16)],
+    reason: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
     """Move a worker to another status, with the reason kept in the audit log."""
     try:

@@ -48,14 +48,14 @@ class SkipIn(BaseModel):
 
 
 def task_url(assignment_id: str, project_id: str | None) -> str:
-    """The task page of an assignment, remembering which queue it came from."""
+    """Return the task page of an assignment, remembering which queue it came from."""
     suffix = f"?p={quote(project_id)}" if project_id else ""
     return f"/work/{assignment_id}{suffix}"
 
 
 @router.get("/queue")
 def queue_page(request: Request, db: DbDep, identity: IdentityDep) -> Response:
-    """The worker's home: unfinished work, projects open to them, and tests to take."""
+    """Show the worker's home: unfinished work, open projects, and tests to take."""
     actor = identity.actor
     blocked = None
     try:
@@ -142,8 +142,12 @@ def heartbeat(assignment_id: str, body: HeartbeatIn, db: DbDep, identity: CsrfDe
 def submit(assignment_id: str, body: SubmitIn, db: DbDep, identity: CsrfDep) -> Response:
     """Submit the answer (validated against the template) with timing and telemetry."""
     result = submissions.submit_response(
-        db, identity.actor, assignment_id, body.answer,
-        active_time_ms=body.active_time_ms, telemetry=body.telemetry,
+        db,
+        identity.actor,
+        assignment_id,
+        body.answer,
+        active_time_ms=body.active_time_ms,
+        telemetry=body.telemetry,
     )
     return JSONResponse({"response_id": result.response.id, "replayed": result.replayed})
 
@@ -165,7 +169,7 @@ def _blob_store(request: Request) -> BlobStore:
 
 @router.get("/media/{blob_id}")
 def media(request: Request, blob_id: str, db: DbDep, identity: IdentityDep) -> Response:
-    """A task's image, audio or video for the logged-in account's organisation."""
+    """Serve a task's image, audio or video to the logged-in account's organisation."""
     view, body = media_service.open_media(db, identity.actor, _blob_store(request), blob_id)
     headers = {
         "Content-Length": str(view.size_bytes),

@@ -31,7 +31,7 @@ Period = Literal["day", "week", "month"]
 
 @router.get("/quality")
 def quality_page(request: Request, db: DbDep, identity: IdentityDep) -> Response:
-    """The worker's quality, and every gold miss with the expected answer and its guideline."""
+    """Show the worker's quality, and each gold miss with the expected answer and guideline."""
     actor = identity.actor
     summary = workbench.quality_summary(db, actor)
     templates = {p.id: p for p in projects.list_projects(db, actor)}
@@ -40,18 +40,20 @@ def quality_page(request: Request, db: DbDep, identity: IdentityDep) -> Response
         project = templates.get(miss.project_id)
         if project is None:
             continue
-        misses.append({
-            "miss": miss,
-            "project_name": project.name,
-            "data": {
-                "mode": "feedback",
-                "template": project.template,
-                "payload": shown_payload(project.template, miss.payload),
-                "your_answer": miss.your_answer,
-                "expected_answer": miss.expected_answer,
-                "urls": {"media": "/media/"},
-            },
-        })
+        misses.append(
+            {
+                "miss": miss,
+                "project_name": project.name,
+                "data": {
+                    "mode": "feedback",
+                    "template": project.template,
+                    "payload": shown_payload(project.template, miss.payload),
+                    "your_answer": miss.your_answer,
+                    "expected_answer": miss.expected_answer,
+                    "urls": {"media": "/media/"},
+                },
+            }
+        )
     return render(
         request, "quality.html", {"title": "Your quality", "summary": summary, "misses": misses}
     )
@@ -61,7 +63,7 @@ _PERIODS_SHOWN = {"day": 14, "week": 12, "month": 6}
 
 
 def recent_periods(period: Period, now: datetime | None = None) -> list[str]:
-    """The start dates (ISO) of the last few periods, oldest first, for a gap-free chart."""
+    """List the start dates (ISO) of the last few periods, oldest first, for a gap-free chart."""
     start = earnings.period_start(now or datetime.now(UTC), period)
     starts = [start]
     for _ in range(_PERIODS_SHOWN[period] - 1):
@@ -79,27 +81,37 @@ def earnings_page(
     paid = {r.key: r.pay_cents for r in rows}
     chart = bar_chart(
         [(key[5:], paid.get(key, 0) / 100) for key in recent_periods(period)],
-        title=f"Pay per {period}", value_label=lambda v: f"${v:,.0f}",
+        title=f"Pay per {period}",
+        value_label=lambda v: f"${v:,.0f}",
     )
     totals = {
         "tasks": sum(r.tasks for r in rows),
         "pay_cents": sum(r.pay_cents for r in rows),
         "active_seconds": sum(r.active_seconds for r in rows),
     }
-    context = {"title": "Earnings", "rows": list(reversed(rows)), "period": period,
-               "chart": chart, "totals": totals}
+    context = {
+        "title": "Earnings",
+        "rows": list(reversed(rows)),
+        "period": period,
+        "chart": chart,
+        "totals": totals,
+    }
     return render(request, "earnings.html", context)
 
 
 @router.get("/earnings.csv")
 def earnings_csv(db: DbDep, identity: IdentityDep, period: Period = "week") -> Response:
-    """The earnings table as CSV, for the worker's own records or an invoice."""
+    """Export the earnings table as CSV, for the worker's records or an invoice."""
     rows = earnings.earnings_summary(db, identity.actor, period)
     lines = [
-        [row.key, row.tasks, f"{row.pay_cents / 100:.2f}",
-         f"{row.pay_cents / row.tasks / 100:.2f}" if row.tasks else "",
-         f"{row.active_seconds / 3600:.2f}",
-         f"{row.per_hour_cents / 100:.2f}" if row.per_hour_cents is not None else ""]
+        [
+            row.key,
+            row.tasks,
+            f"{row.pay_cents / 100:.2f}",
+            f"{row.pay_cents / row.tasks / 100:.2f}" if row.tasks else "",
+            f"{row.active_seconds / 3600:.2f}",
+            f"{row.per_hour_cents / 100:.2f}" if row.per_hour_cents is not None else "",
+        ]
         for row in rows
     ]
     header = ["period_start", "tasks", "pay", "pay_per_task", "active_hours", "pay_per_hour"]
@@ -108,7 +120,7 @@ def earnings_csv(db: DbDep, identity: IdentityDep, period: Period = "week") -> R
 
 @router.get("/qualifications")
 def qualifications_page(request: Request, db: DbDep, identity: IdentityDep) -> Response:
-    """Tests open to the worker, with their progress, outcome and the skill each grants."""
+    """List the tests open to the worker, with progress, outcome and the skill each grants."""
     tests = qualification.list_qualification_tests(db, identity.actor)
     worker = workers.get_worker_profile(db, identity.actor, identity.actor.require_worker())
     context = {"title": "Qualifications", "tests": tests, "skills": worker.skills or {}}
@@ -145,14 +157,20 @@ def guidelines_page(
 
 @router.post("/projects/{project_id}/questions")
 def ask_question(
-    request: Request, project_id: str, db: DbDep, identity: CsrfDep,
+    request: Request,
+    project_id: str,
+    db: DbDep,
+    identity: CsrfDep,
     text: Annotated[str, Form(min_length=3, max_length=5000)],
 ) -> Response:
-    """A worker asks about the guidelines; the project's lead answers for everyone."""
+    """Ask about the guidelines; the project's lead answers for everyone."""
     question = guideline_questions.ask_question(db, identity.actor, project_id, text.strip())
     if wants_json(request):
         return JSONResponse(
-            {"id": question.id, "question": question.question,
-             "guideline_version": question.guideline_version}
+            {
+                "id": question.id,
+                "question": question.question,
+                "guideline_version": question.guideline_version,
+            }
         )
     return RedirectResponse(f"/projects/{project_id}/guidelines?notice=saved", status_code=303)
