@@ -404,13 +404,17 @@ def _token_f1(
 
 
 def assay_spans() -> list[dict[str, Any]]:
-    """PICO participants, acl17-test: token F1 against the medical students' spans."""
+    """PICO participants: token F1 on acl17-test against the medical students' spans.
+
+    The aggregators see the crowd spans of every split (4,740 abstracts, as the authors'
+    aggregation did), so each worker's confusion matrix rests on all their work.
+    """
     from assay.quality import MajorityVote, SpanAggregator
 
-    crowd = _spans("acl17-test", "crowdsourcing")
     expert = {
         d["docid"]: d["Participants"]["MedicalStudent"]
         for d in _spans("acl17-test", "professional")
+        if "MedicalStudent" in d["Participants"]
     }
     authors = {d["docid"]: d["Participants"] for d in _spans("acl17-test", "crowdsourcing-agg")}
     docs = {}
@@ -419,27 +423,34 @@ def assay_spans() -> list[dict[str, Any]]:
     ):
         record = json.loads(line)
         docs[record["docid"]] = record["text"]
-    crowd = [d for d in crowd if d["docid"] in expert]
-    texts = [docs[d["docid"]] for d in crowd]
-    gold = [expert[d["docid"]] for d in crowd]
+    crowd: dict[str, dict[str, Any]] = {}
+    for split in ["acl17-test", "test", "dev", "train"]:
+        for doc in _spans(split, "crowdsourcing"):
+            if doc["docid"] in docs:
+                crowd.setdefault(doc["docid"], doc["Participants"])
+    ids = list(crowd)
+    scored = [k for k, docid in enumerate(ids) if docid in expert]
+    texts = [docs[ids[k]] for k in scored]
+    gold = [expert[ids[k]] for k in scored]
     rows = []
     for method, model in [
         ("majority-vote", SpanAggregator(MajorityVote)),
         ("dawid-skene", SpanAggregator()),
     ]:
-        model.fit([d["Participants"] for d in crowd], texts)
+        model.fit([crowd[docid] for docid in ids], [docs[docid] for docid in ids])
+        predicted = [model.spans_[k] for k in scored]
         rows.append(
             {
                 "dataset": "pico_acl17_test",
                 "method": method,
                 "metric": "token F1",
-                "assay": _token_f1(texts, model.spans_, gold),
+                "assay": _token_f1(texts, predicted, gold),
             }
         )
         print(json.dumps(rows[-1]), flush=True)
     published = {}
     for method in ["MajorityVote", "DawidSkene", "HMMCrowd"]:
-        spans = [authors.get(d["docid"], {}).get(method, []) for d in crowd]
+        spans = [authors.get(ids[k], {}).get(method, []) for k in scored]
         published[method] = _token_f1(texts, spans, gold)
     rows.append(
         {
@@ -454,15 +465,14 @@ def assay_spans() -> list[dict[str, Any]]:
 
 
 def table(assay: list[dict[str, Any]], crowdkit: list[dict[str, Any]]) -> str:
-    """A markdown table: one row per data set, Assay / Crowd-Kit per method, best published."""
+    """Markdown: per data set, Assay / Crowd-Kit per method, best Assay, best published."""
     ck = {(r["dataset"], r["method"]): r.get("crowdkit") for r in crowdkit}
-    lines = [
-        "| data set | " + " | ".join(ASSAY_METHODS) + " | best Assay | best published |",
-        "|---" * (len(ASSAY_METHODS) + 3) + "|",
-    ]
+    head = "| data set | " + " | ".join(ASSAY_METHODS) + " | best Assay | best published |"
+    lines = [head, "|---" * (len(ASSAY_METHODS) + 3) + "|"]
     by_set: dict[str, dict[str, float]] = {}
     for row in assay:
-        by_set.setdefault(row["dataset"], {})[row["method"]] = row["assay"]
+        if "assay" in row:
+            by_set.setdefault(row["dataset"], {})[row["method"]] = row["assay"]
     for name, scores in by_set.items():
         if name not in CATEGORICAL:
             continue
@@ -472,14 +482,19 @@ def table(assay: list[dict[str, Any]], crowdkit: list[dict[str, Any]]) -> str:
             cell = f"{mine:.2f}" if mine is not None else "-"
             cells.append(cell + (f" / {theirs:.2f}" if theirs is not None else ""))
         published = {k: v for k, v in PUBLISHED.get(name, {}).items() if not k.startswith("CK-")}
-        best_pub = max(published.values()) if published else None
+        best = f"{max(published.values()):.2f}" if published else "n/a"
         lines.append(
-            f"| {name} | "
-            + " | ".join(cells)
-            + f" | {max(scores.values()):.2f} | "
-            + (f"{best_pub:.2f}" if best_pub is not None else "n/a")
-            + " |"
+            f"| {name} | " + " | ".join(cells) + f" | {max(scores.values()):.2f} | {best} |"
         )
+    lines.append("")
+    for row in assay:
+        if row["dataset"] in CATEGORICAL:
+            continue
+        theirs = ck.get((row["dataset"], row["method"]))
+        value = row.get("assay", row.get("published"))
+        text = f"{value:.2f}" if isinstance(value, float) else json.dumps(value)
+        extra = f" (Crowd-Kit {theirs:.2f})" if theirs is not None else ""
+        lines.append(f"- {row['dataset']} {row['method']} [{row.get('metric', '')}]: {text}{extra}")
     return "\n".join(lines)
 
 
@@ -498,7 +513,9 @@ def main() -> None:
     assay = assay_categorical(args.quick, [d for d in datasets if d in CATEGORICAL])
     extra = assay_numeric() + assay_pairwise() + ([] if args.quick else assay_spans())
     crowdkit = (
-        [] if args.skip_crowdkit else run_crowdkit(args.quick, [*datasets, "urbano_music_pref"])
+        []
+        if args.skip_crowdkit
+        else run_crowdkit(args.quick, [*datasets, "urbano_music_pref"], args.fresh_crowdkit)
     )
     for row in crowdkit:
         print(json.dumps(row), flush=True)

@@ -76,27 +76,6 @@ def votes_frame(n_votes: int, seed: int = 0) -> pd.DataFrame:
 # --- what each measurement runs (inside the worker process) -------------------------------
 
 
-def run_assay(method: str, frame: pd.DataFrame, options: dict[str, Any]) -> Any:
-    from assay.quality import GLAD, MACE, DawidSkene, MajorityVote, OneCoinDawidSkene
-
-    models = {
-        "dawid-skene": DawidSkene,
-        "glad": GLAD,
-        "mace": MACE,
-        "majority-vote": MajorityVote,
-        "one-coin": OneCoinDawidSkene,
-    }
-    if method == "bradley-terry":
-        from assay.quality import BradleyTerry
-
-        model = BradleyTerry().fit_frame(frame)
-        if options.get("bootstrap"):
-            model.bootstrap(options["bootstrap"])
-        return None
-    model = models[method](**options).fit_frame(frame)
-    return model.fit_predict  # unused; labels read below
-
-
 def run_crowdkit(method: str, frame: pd.DataFrame, options: dict[str, Any]) -> Any:
     from crowdkit import aggregation as ck
 
@@ -153,22 +132,15 @@ def worker(spec: dict[str, Any]) -> dict[str, Any]:
         frame, truth = votes_frame(spec["size"]), None
     else:
         frame, truth = labels_frame(spec["size"])
-    run = {
-        "assay": lambda f: _assay_labels(spec, f),
-        "crowdkit": lambda f: run_crowdkit(spec["method"], f, spec.get("options", {})),
-        "sklearn": lambda f: run_sklearn_bt(f, spec.get("rounds", 0)),
-    }[spec["tool"]]
     # warm up on a small slice so one-time imports are not measured (same for every tool)
-    warm = {**spec, "rounds": min(spec.get("rounds", 0), 2)}
-    spec_backup, spec = spec, warm
-    run(votes_frame(2000) if pairwise else labels_frame(2000)[0])
-    spec = spec_backup
+    small = votes_frame(2000) if pairwise else labels_frame(2000)[0]
+    _run({**spec, "rounds": min(spec.get("rounds", 0), 2)}, small)
     if spec.get("memory"):
         tracemalloc.start()
         tracemalloc.reset_peak()
         before = tracemalloc.get_traced_memory()[0]
     started, cpu = time.perf_counter(), time.process_time()
-    result = run(frame)
+    result = _run(spec, frame)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     out: dict[str, Any] = {**spec, "seconds": seconds, "cpu_seconds": cpu}
     if spec.get("memory"):
@@ -178,6 +150,15 @@ def worker(spec: dict[str, Any]) -> dict[str, Any]:
         predicted = pd.Series(result)
         out["accuracy"] = float((predicted.sort_index().to_numpy() == truth).mean() * 100)
     return out
+
+
+def _run(spec: dict[str, Any], frame: pd.DataFrame) -> Any:
+    if spec["tool"] == "assay":
+        return _assay_labels(spec, frame)
+    if spec["tool"] == "crowdkit":
+        return run_crowdkit(spec["method"], frame, spec.get("options", {}))
+    run_sklearn_bt(frame, spec.get("rounds", 0))
+    return None
 
 
 def _assay_labels(spec: dict[str, Any], frame: pd.DataFrame) -> Any:
@@ -249,10 +230,11 @@ def plan(quick: bool) -> list[dict[str, Any]]:
                 "size": sizes[-1],
                 "options": forced[tool],
                 "label": "100 iterations",
+                "with_memory": False,
             }
         )
-        specs.append({"tool": tool, "method": "glad", "size": mid})
-        specs.append({"tool": tool, "method": "mace", "size": mid})
+        specs.append({"tool": tool, "method": "glad", "size": mid, "with_memory": False})
+        specs.append({"tool": tool, "method": "mace", "size": mid, "with_memory": False})
     votes = [100_000] if quick else [100_000, 1_000_000]
     for size in votes:
         specs.append({"tool": "assay", "method": "bradley-terry", "size": size, "rounds": 1000})

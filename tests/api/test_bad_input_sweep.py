@@ -28,9 +28,12 @@ from tests.support.api import (
 )
 from tests.support.databases import DatabaseTemplate
 
-# The routes only a worker key may use, and the ones only an admin key may use.
-WORKER_PATHS = re.compile(r"^/v1/work/")
-ADMIN_PATHS = re.compile(r"^/v1/keys")
+# Which key the generated sweep calls each route with, so it gets past the role checks.
+KEY_BY_PATH = (
+    (re.compile(r"^/v1/(work|me)\b"), "worker"),
+    (re.compile(r"^/v1/reviews\b"), "reviewer"),
+    (re.compile(r"^/v1/keys\b"), "admin"),
+)
 
 
 def assert_error(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
@@ -65,12 +68,20 @@ def _seed(client: TestClient, keys: Keys) -> dict[str, str]:
     imported = client.post(
         f"/v1/projects/{project['id']}/tasks", json={"tasks": sentiment_tasks(3)}, headers=requester
     ).json()
+    answered = client.post("/v1/work/next", json={}, headers=headers(keys.workers[1])).json()
+    submitted = client.post(
+        f"/v1/work/{answered['id']}/submit",
+        json={"answer": {"sentiment": "pos"}},
+        headers=headers(keys.workers[1]),
+    ).json()
     lease = client.post("/v1/work/next", json={}, headers=headers(keys.workers[0])).json()
+    me = client.get("/v1/me", headers=headers(keys.workers[0])).json()
     return {
         "project_id": project["id"],
         "task_id": imported["task_ids"][1],
         "assignment_id": lease["id"],
-        "batch_id": imported["batch_id"] or "",
+        "response_id": submitted["response_id"],
+        "worker_id": me["id"],
     }
 
 
@@ -132,10 +143,13 @@ schema = schemathesis.openapi.from_dict(_openapi_document(), config=SWEEP)
 
 
 def _key_for(world: World, path: str) -> str:
-    if WORKER_PATHS.match(path):
-        return world.keys.workers[1]
-    if ADMIN_PATHS.match(path):
-        return world.keys.admin
+    for pattern, role in KEY_BY_PATH:
+        if pattern.match(path):
+            return {
+                "worker": world.keys.workers[0],
+                "reviewer": world.keys.reviewer,
+                "admin": world.keys.admin,
+            }[role]
     return world.keys.requester
 
 

@@ -97,6 +97,9 @@ def test_empty_input_is_a_clear_error_not_a_traceback(tmp_path):
     assert "Traceback" not in result.output
     missing = runner.invoke(app, ["aggregate", str(tmp_path / "nope.csv")])
     assert missing.exit_code == 2
+    blank = _write(tmp_path / "blank.csv", "task,worker,label\nt1,a,\n")
+    result = runner.invoke(app, ["aggregate", blank])
+    assert result.exit_code == 2 and "empty" in result.output
 
 
 def test_help_documents_the_duplicate_rule():

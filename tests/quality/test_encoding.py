@@ -73,3 +73,23 @@ def test_error_is_a_value_error_with_details():
     with pytest.raises(ValueError) as caught:
         check_codes(np.zeros(2, int), np.zeros(3, int), np.zeros(2, int))
     assert caught.value.code == "invalid_input"
+
+
+def test_integer_ids_take_the_lookup_path_and_large_ids_the_hash_path():
+    small = pd.DataFrame({"task": [5, 3, 5], "worker": [1, 1, 2], "label": [0, 1, 0]})
+    encoded = encode_labels(small)
+    assert encoded.tasks.tolist() == [3, 5]
+    assert encoded.codes.task_idx.dtype == np.int32
+    huge = pd.DataFrame({"task": [10**15, 7, 10**15], "worker": [1, 1, 2], "label": [0, 1, 0]})
+    assert sorted(encode_labels(huge).tasks.tolist()) == [7, 10**15]
+
+
+def test_repeats_are_found_among_many_rows():
+    rng = np.random.default_rng(0)
+    tasks = rng.permutation(np.repeat(np.arange(1000), 3))
+    frame = pd.DataFrame({"task": tasks, "worker": np.arange(3000) % 7, "label": 0})
+    repeated = pd.concat([frame, frame.iloc[[10, 20]].assign(label=1)], ignore_index=True)
+    expected = int(frame.duplicated(["task", "worker"]).sum()) + 2
+    encoded = encode_labels(repeated)
+    assert encoded.n_duplicates == expected
+    assert encoded.codes.label_idx.sum() == 2  # the two last rows (label 1) were kept

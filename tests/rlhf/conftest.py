@@ -15,9 +15,9 @@ from assay.services.generation import install_generation_jobs
 from assay.services.model_pool import ModelPool
 from assay.services.secret_key import load_secret_key
 from assay.store import SessionFactory, make_engine, make_session_factory
+from tests.rlhf.flows import ScriptedReplies
 from tests.support.fake_openai import FakeOpenAI
 from tests.support.routers import app_with
-from tests.rlhf.flows import ScriptedReplies
 
 # Hugging Face libraries must never reach for the network here.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

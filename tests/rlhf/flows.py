@@ -39,8 +39,14 @@ class ScriptedReplies:
 
 
 def endpoint(
-    api: TestClient, key: str, name: str, *, base_url: str | None = None, model: str | None = None,
-    api_key: str | None = None, **extra: Any,
+    api: TestClient,
+    key: str,
+    name: str,
+    *,
+    base_url: str | None = None,
+    model: str | None = None,
+    api_key: str | None = None,
+    **extra: Any,
 ) -> dict[str, Any]:
     """Register an endpoint: OpenAI-compatible when a base URL is given, else a demo model."""
     body: dict[str, Any] = {"name": name, "model": model or name, **extra}
@@ -98,7 +104,9 @@ def lease(api: TestClient, key: str, project_id: str) -> dict[str, Any] | None:
     return answer.json()  # type: ignore[no-any-return]
 
 
-def preference(choice: str, strength: int = 2, reason: str = "Clearer and correct.") -> dict[str, Any]:
+def preference(
+    choice: str, strength: int = 2, reason: str = "Clearer and correct."
+) -> dict[str, Any]:
     """A pairwise answer for the default comparison template (four axes, strength 1-3)."""
     axis = {"choice": choice, "strength": 1} if choice != "tie" else "tie"
     judgement: dict[str, Any] = {"choice": choice, "reason": reason}

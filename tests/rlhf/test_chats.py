@@ -12,7 +12,9 @@ from tests.support.fake_openai import FakeOpenAI, FakeReply
 
 def _chat(api: TestClient, keys: Keys, fake: FakeOpenAI, **extra: Any) -> tuple[str, str]:
     ids = [
-        endpoint(api, keys.requester, name, base_url=fake.base_url, api_key=FAKE_KEY, max_retries=0)["id"]
+        endpoint(
+            api, keys.requester, name, base_url=fake.base_url, api_key=FAKE_KEY, max_retries=0
+        )["id"]
         for name in ("alpha", "beta")
     ]
     body = {"name": "Chats", "endpoint_ids": ids, "system_prompt": "You are kind.", **extra}
@@ -26,7 +28,9 @@ def _chat(api: TestClient, keys: Keys, fake: FakeOpenAI, **extra: Any) -> tuple[
 
 
 def _say(api: TestClient, key: str, chat_id: str, text: str, **extra: Any) -> Any:
-    return api.post(f"/v1/chats/{chat_id}/turns", json={"content": text, **extra}, headers=headers(key))
+    return api.post(
+        f"/v1/chats/{chat_id}/turns", json={"content": text, **extra}, headers=headers(key)
+    )
 
 
 def _choose(api: TestClient, key: str, chat_id: str, **choice: Any) -> dict[str, Any]:
@@ -45,7 +49,9 @@ def test_pick_rewrite_and_continue_from_the_chosen_reply(
     assert [c["position"] for c in candidates] == [0, 1]
     assert all(c["endpoint_id"] is None and c["author"] == "model" for c in candidates)
     assert _say(api, worker, chat, "Too soon").status_code == 409  # pick a reply first
-    picked = _choose(api, worker, chat, candidate_id=candidates[1]["id"], strength=2, reason="Warmer")
+    picked = _choose(
+        api, worker, chat, candidate_id=candidates[1]["id"], strength=2, reason="Warmer"
+    )
     assert picked["chosen"] and picked["id"] == candidates[1]["id"]
 
     second = _say(api, worker, chat, "And the evening?").json()
@@ -61,7 +67,10 @@ def test_pick_rewrite_and_continue_from_the_chosen_reply(
 
     third = _say(api, worker, chat, "Thanks!").json()
     assert third["turn"]["parent_id"] == rewrite["id"]
-    assert fake.requests[-1]["messages"][-2] == {"role": "assistant", "content": "Dinner in Alfama."}
+    assert fake.requests[-1]["messages"][-2] == {
+        "role": "assistant",
+        "content": "Dinner in Alfama.",
+    }
     branch = _say(api, worker, chat, "Actually, plan Porto.", parent_id=picked["id"])
     assert branch.status_code == 409  # the third turn still waits for a pick
     _choose(api, worker, chat, candidate_id=third["candidates"][0]["id"])

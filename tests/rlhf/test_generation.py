@@ -39,11 +39,20 @@ def test_429_500_and_timeouts_are_retried_by_jobs_and_no_task_is_lost(
 ) -> None:
     ids = _two_models(api, keys, fake, max_retries=0)
     project_id = comparison(
-        api, keys.requester, ids, redundancy=1, system_prompt="Be brief.", params={"temperature": 0.2}
+        api,
+        keys.requester,
+        ids,
+        redundancy=1,
+        system_prompt="Be brief.",
+        params={"temperature": 0.2},
     )
     script.add("alpha", RATE_LIMITED, SERVER_ERROR, TOO_SLOW)
     task_ids = prompts(api, keys.requester, project_id, ["Why is the sky blue?", "Boil an egg?"])
-    assert generations(api, keys.requester, project_id)["counts"] == {"pending": 4, "done": 0, "failed": 0}
+    assert generations(api, keys.requester, project_id)["counts"] == {
+        "pending": 4,
+        "done": 0,
+        "failed": 0,
+    }
     assert lease(api, keys.workers[0], project_id) is None  # nothing to lease before the answers
 
     first = run_jobs(factory)
@@ -101,7 +110,9 @@ def test_a_persistent_failure_is_visible_and_can_be_retried(
     assert task["state"] == "open"  # kept, waiting for its answers
 
     del script.always["alpha"]
-    retried = api.post(f"/v1/projects/{project_id}/generations/retry", json={}, headers=headers(keys.requester))
+    retried = api.post(
+        f"/v1/projects/{project_id}/generations/retry", json={}, headers=headers(keys.requester)
+    )
     assert retried.json() == {"queued": 1}
     run_jobs(factory)
     assert generations(api, keys.requester, project_id)["counts"]["done"] == 2
@@ -117,7 +128,11 @@ def test_an_error_retrying_cannot_fix_fails_at_once(
     prompts(api, keys.requester, project_id, ["Hello?"])
     run_jobs(factory)
     (failure,) = generations(api, keys.requester, project_id)["failed"]
-    assert failure["attempts"] == 1 and "401" in failure["error"] and "sk-wrong" not in failure["error"]
+    assert (
+        failure["attempts"] == 1
+        and "401" in failure["error"]
+        and "sk-wrong" not in failure["error"]
+    )
 
 
 def test_prompts_go_only_to_comparison_projects_and_import_is_idempotent(
@@ -133,7 +148,10 @@ def test_prompts_go_only_to_comparison_projects_and_import_is_idempotent(
         assert len(session.scalars(select(Job)).all()) == 2
     plain = api.post(
         "/v1/projects",
-        json={"name": "p", "template": {"questions": [{"type": "text", "name": "t", "prompt": "?"}]}},
+        json={
+            "name": "p",
+            "template": {"questions": [{"type": "text", "name": "t", "prompt": "?"}]},
+        },
         headers=headers(keys.requester),
     ).json()
     refused = api.post(
@@ -144,7 +162,9 @@ def test_prompts_go_only_to_comparison_projects_and_import_is_idempotent(
     assert refused.status_code == 409
     bad = api.post(
         f"/v1/comparisons/{project_id}/prompts",
-        json={"prompts": [{"unique_id": "x", "messages": [{"role": "assistant", "content": "hi"}]}]},
+        json={
+            "prompts": [{"unique_id": "x", "messages": [{"role": "assistant", "content": "hi"}]}]
+        },
         headers=headers(keys.requester),
     )
     assert bad.status_code == 422

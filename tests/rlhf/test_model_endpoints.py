@@ -60,12 +60,16 @@ def test_update_replaces_clears_renames_and_archives(
     endpoint(api, keys.requester, "two")
     url = f"/v1/models/{one['id']}"
     before = _stored(factory, one["id"]).api_key_encrypted
-    replaced = api.patch(url, json={"api_key": "sk-2", "timeout_seconds": 5}, headers=headers(keys.requester))
+    replaced = api.patch(
+        url, json={"api_key": "sk-2", "timeout_seconds": 5}, headers=headers(keys.requester)
+    )
     assert replaced.status_code == 200 and replaced.json()["timeout_seconds"] == 5
     assert _stored(factory, one["id"]).api_key_encrypted != before
     clash = api.patch(url, json={"name": "two"}, headers=headers(keys.requester))
     assert clash.status_code == 409
-    cleared = api.patch(url, json={"clear_api_key": True, "status": "archived"}, headers=headers(keys.requester))
+    cleared = api.patch(
+        url, json={"clear_api_key": True, "status": "archived"}, headers=headers(keys.requester)
+    )
     assert cleared.json()["has_api_key"] is False and cleared.json()["status"] == "archived"
     active = api.get("/v1/models", headers=headers(keys.requester)).json()
     assert [e["name"] for e in active] == ["two"]
@@ -91,6 +95,8 @@ def test_endpoints_are_private_to_requesters_of_their_organisation(
     other = api.get(f"/v1/models/{mine['id']}", headers=headers(keys.other_requester))
     worker = api.get("/v1/models", headers=headers(keys.workers[0]))
     duplicate = api.post(
-        "/v1/models", json={"name": "mine", "kind": "demo", "model": "x"}, headers=headers(keys.requester)
+        "/v1/models",
+        json={"name": "mine", "kind": "demo", "model": "x"},
+        headers=headers(keys.requester),
     )
     assert other.status_code == 404 and worker.status_code == 403 and duplicate.status_code == 409

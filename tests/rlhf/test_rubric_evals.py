@@ -36,27 +36,51 @@ def test_answers_are_graded_per_criterion_and_scored_per_model(
     api: TestClient, keys: Keys, factory: SessionFactory, tmp_path: Path
 ) -> None:
     ids = [endpoint(api, keys.requester, name)["id"] for name in ("concise", "thorough")]
-    body = {"name": "Eval", "endpoint_ids": ids, "pass_threshold": 0.6, "system_prompt": "Answer well."}
-    project_id = api.post("/v1/rubric-evals", json=body, headers=headers(keys.requester)).json()["id"]
+    body = {
+        "name": "Eval",
+        "endpoint_ids": ids,
+        "pass_threshold": 0.6,
+        "system_prompt": "Answer well.",
+    }
+    project_id = api.post("/v1/rubric-evals", json=body, headers=headers(keys.requester)).json()[
+        "id"
+    ]
     items = [{"unique_id": f"i{n}", "prompt": p, "rubric": RUBRIC} for n, p in enumerate(PROMPTS)]
-    imported = api.post(f"/v1/rubric-evals/{project_id}/items", json={"items": items}, headers=headers(keys.requester))
+    imported = api.post(
+        f"/v1/rubric-evals/{project_id}/items",
+        json={"items": items},
+        headers=headers(keys.requester),
+    )
     assert imported.json()["created"] == 2
-    again = api.post(f"/v1/rubric-evals/{project_id}/items", json={"items": items}, headers=headers(keys.requester))
+    again = api.post(
+        f"/v1/rubric-evals/{project_id}/items",
+        json={"items": items},
+        headers=headers(keys.requester),
+    )
     assert again.json()["existing"] == 2 and again.json()["item_ids"] == imported.json()["item_ids"]
     run_jobs(factory)
     assert generations(api, keys.requester, project_id)["counts"]["done"] == 4
-    pending = api.get(f"/v1/rubric-evals/{project_id}/scores", headers=headers(keys.requester)).json()
+    pending = api.get(
+        f"/v1/rubric-evals/{project_id}/scores", headers=headers(keys.requester)
+    ).json()
     assert pending["answers_pending"] == 4 and pending["items"] == []
 
     graded = 0
     while (task := lease(api, keys.workers[0], project_id)) is not None:
         payload = task["task"]["payload"]
-        assert "endpoint" not in str(payload) and set(payload) == {"conversation", "response", "criterion", "rubric"}
+        assert "endpoint" not in str(payload) and set(payload) == {
+            "conversation",
+            "response",
+            "criterion",
+            "rubric",
+        }
         submit(api, keys.workers[0], task["id"], {"verdict": _verdict(payload)})
         graded += 1
     assert graded == 2 * 2 * 3
 
-    scores = api.get(f"/v1/rubric-evals/{project_id}/scores", headers=headers(keys.requester)).json()
+    scores = api.get(
+        f"/v1/rubric-evals/{project_id}/scores", headers=headers(keys.requester)
+    ).json()
     by_name = {m["endpoint_name"]: m for m in scores["models"]}
     assert by_name["thorough"]["mean"] == pytest.approx(5 / 6)
     assert by_name["thorough"]["ci_low"] == pytest.approx(5 / 6) == by_name["thorough"]["ci_high"]
@@ -66,10 +90,15 @@ def test_answers_are_graded_per_criterion_and_scored_per_model(
     assert scores["answers_pending"] == 0 and len(scores["items"]) == 4
 
     def load(fmt: str) -> datasets.Dataset:
-        answer = api.get(f"/v1/projects/{project_id}/export/training?format={fmt}", headers=headers(keys.requester))
+        answer = api.get(
+            f"/v1/projects/{project_id}/export/training?format={fmt}",
+            headers=headers(keys.requester),
+        )
         path = tmp_path / f"{fmt}.jsonl"
         path.write_bytes(answer.content)
-        return datasets.load_dataset("json", data_files=str(path), split="train", cache_dir=str(tmp_path / "c"))  # type: ignore[return-value]
+        return datasets.load_dataset(
+            "json", data_files=str(path), split="train", cache_dir=str(tmp_path / "c")
+        )
 
     kto = load("trl-kto")
     assert sorted(kto["label"]) == [False, True, True, True]
@@ -91,7 +120,9 @@ def test_the_interval_of_a_mean() -> None:
 def test_rubrics_are_checked_like_rubric_questions(api: TestClient, keys: Keys) -> None:
     ids = [endpoint(api, keys.requester, "concise")["id"]]
     project_id = api.post(
-        "/v1/rubric-evals", json={"name": "Eval", "endpoint_ids": ids}, headers=headers(keys.requester)
+        "/v1/rubric-evals",
+        json={"name": "Eval", "endpoint_ids": ids},
+        headers=headers(keys.requester),
     ).json()["id"]
     bad_rubrics = [
         [{"id": "x", "description": "d", "points": -1, "must_have": True}],

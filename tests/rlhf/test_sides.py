@@ -25,7 +25,9 @@ def _seed_for(order: list[int]) -> int:
 STRAIGHT, SWAPPED = _seed_for([0, 1]), _seed_for([1, 0])
 
 
-def _project(api: TestClient, keys: Keys, factory: SessionFactory, **extra: object) -> tuple[str, Task]:
+def _project(
+    api: TestClient, keys: Keys, factory: SessionFactory, **extra: object
+) -> tuple[str, Task]:
     ids = [endpoint(api, keys.requester, name)["id"] for name in ("concise", "thorough")]
     project_id = comparison(api, keys.requester, ids, **extra)
     (task_id,) = prompts(api, keys.requester, project_id, ["How do I brew green tea?"])
@@ -67,15 +69,21 @@ def test_each_worker_sees_their_own_order_and_choices_map_back_to_the_task(
     assert seen_orders == [ids, ids[::-1], ids[::-1], ids]
     with factory() as session:
         sides = session.scalars(select(ComparisonSides)).all()
-        assert {s.chosen_id for s in sides} == {ids[1]} and {s.rejected_id for s in sides} == {ids[0]}
+        assert {s.chosen_id for s in sides} == {ids[1]} and {s.rejected_id for s in sides} == {
+            ids[0]
+        }
         given = sorted(s.shown_answer["preference"]["choice"] for s in sides)  # type: ignore[index]
         assert given == ["A", "A", "B", "B"]  # as each worker clicked it
         flipped = [s for s in sides if s.shown_ids != ids]
-        assert all(s.shown_answer["preference"]["axes"]["helpfulness"]["choice"] == "A" for s in flipped)  # type: ignore[index]
+        assert all(
+            s.shown_answer["preference"]["axes"]["helpfulness"]["choice"] == "A" for s in flipped
+        )  # type: ignore[index]
         answers = session.scalars(select(Response.answer)).all()
         assert {a["preference"]["axes"]["helpfulness"]["choice"] for a in answers} == {"B"}
         result = session.get(Result, task.id)
-        assert result is not None and result.answer["preference"] == "B" and result.confidence == 1.0
+        assert (
+            result is not None and result.answer["preference"] == "B" and result.confidence == 1.0
+        )
         stored = session.get(Task, task.id)
         assert stored is not None and stored.payload["responses"] == canonical  # never reordered
 
@@ -96,7 +104,9 @@ def test_rework_shows_the_worker_the_same_order_again(
         reviewer = authenticate(session, keys.reviewer)
         item = next_review(session, reviewer, project_id)
         assert item is not None and item.response.answer["preference"]["choice"] == "B"
-        submit_review(session, reviewer, item.response.id, ReviewSubmit(verdict="reject", reason="Why?"))
+        submit_review(
+            session, reviewer, item.response.id, ReviewSubmit(verdict="reject", reason="Why?")
+        )
     again = _claim(factory, keys.workers[0], project_id, STRAIGHT)
     assert again.assignment.id == first.assignment.id
     assert again.task.payload["responses"] == shown

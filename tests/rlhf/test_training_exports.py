@@ -22,7 +22,9 @@ SIDE = {"rater_ids", "rater_gold_accuracy", "rater_active_time_ms", "agreement",
 
 
 def _export(api: TestClient, key: str, project_id: str, fmt: str, tmp_path: Path) -> Path:
-    answer = api.get(f"/v1/projects/{project_id}/export/training?format={fmt}", headers=headers(key))
+    answer = api.get(
+        f"/v1/projects/{project_id}/export/training?format={fmt}", headers=headers(key)
+    )
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"].startswith("application/x-ndjson")
     path = tmp_path / f"{project_id}-{fmt}.jsonl"
@@ -42,7 +44,9 @@ def _compare(api: TestClient, keys: Keys, factory: SessionFactory) -> tuple[str,
     """Three workers judge two prompts: 2-1 on the first, 3-0 on the second."""
     ids = [endpoint(api, keys.requester, name)["id"] for name in ("concise", "thorough")]
     project_id = comparison(api, keys.requester, ids, redundancy=3)
-    task_ids = prompts(api, keys.requester, project_id, ["How do I brew tea?", "Why is the sky blue?"])
+    task_ids = prompts(
+        api, keys.requester, project_id, ["How do I brew tea?", "Why is the sky blue?"]
+    )
     run_jobs(factory)
     canonical = {
         t: api.get(f"/v1/tasks/{t}", headers=headers(keys.requester)).json()["payload"]["responses"]
@@ -56,7 +60,9 @@ def _compare(api: TestClient, keys: Keys, factory: SessionFactory) -> tuple[str,
             wanted = canonical[task_id][1 if (index == 2 and task_id == task_ids[0]) else 0]
             shown = [r["id"] for r in leased["task"]["payload"]["responses"]]
             letter = "AB"[shown.index(wanted["id"])]
-            submit(api, key, leased["id"], preference(letter, strength=index + 1, reason=f"w{index}"))
+            submit(
+                api, key, leased["id"], preference(letter, strength=index + 1, reason=f"w{index}")
+            )
     return project_id, {"task_ids": task_ids, "canonical": canonical}
 
 
@@ -81,13 +87,18 @@ def test_comparison_exports_load_with_datasets_and_pass_trl_checks(
     project_id, data = _compare(api, keys, factory)
     _add_gold_record(factory, project_id, keys.workers[0])
     first, second = data["task_ids"]
-    loaded = {fmt: _load(_export(api, keys.requester, project_id, fmt, tmp_path), tmp_path) for fmt in FORMATS}
+    loaded = {
+        fmt: _load(_export(api, keys.requester, project_id, fmt, tmp_path), tmp_path)
+        for fmt in FORMATS
+    }
 
     dpo = loaded["trl-dpo"]
-    assert len(dpo) == 2 and SIDE <= set(dpo.column_names)
+    assert len(dpo) == 2 and set(dpo.column_names) >= SIDE
     row = next(r for r in dpo if r["item_id"] == first)
     assert row["prompt"] == [{"role": "user", "content": "How do I brew tea?"}]
-    assert row["chosen"] == [{"role": "assistant", "content": data["canonical"][first][0]["content"]}]
+    assert row["chosen"] == [
+        {"role": "assistant", "content": data["canonical"][first][0]["content"]}
+    ]
     assert row["rejected"][0]["content"] == data["canonical"][first][1]["content"]
     assert row["agreement"] == pytest.approx(2 / 3) and row["n_ratings"] == 3
     assert row["strength"] == pytest.approx(1.5)  # workers 0 and 1 agreed, strengths 1 and 2
@@ -98,7 +109,9 @@ def test_comparison_exports_load_with_datasets_and_pass_trl_checks(
     assert next(r for r in dpo if r["item_id"] == second)["agreement"] == 1.0
     trl_checks.check_dpo(dpo)
     trl_checks.check_reward(loaded["trl-rm"])
-    assert next(r for r in loaded["trl-rm"] if r["item_id"] == first)["margin"] == pytest.approx(0.0)
+    assert next(r for r in loaded["trl-rm"] if r["item_id"] == first)["margin"] == pytest.approx(
+        0.0
+    )
     trl_checks.check_kto(loaded["trl-kto"])
     assert sorted(loaded["trl-kto"]["label"]) == [False, False, True, True]
     trl_checks.check_sft(loaded["sft-messages"])
@@ -109,7 +122,7 @@ def _check_openai(chat: datasets.Dataset, preference_rows: datasets.Dataset) -> 
     for row in chat:
         roles = [m["role"] for m in row["messages"]]
         assert roles[-1] == "assistant" and set(roles) <= {"system", "user", "assistant"}
-        assert set(row) == {"messages", "metadata"} and SIDE <= set(row["metadata"])
+        assert set(row) == {"messages", "metadata"} and set(row["metadata"]) >= SIDE
     for row in preference_rows:
         assert set(row) == {"input", "preferred_output", "non_preferred_output", "metadata"}
         assert row["input"]["messages"][-1]["role"] == "user"
@@ -125,7 +138,7 @@ def test_a_saved_dataset_loads_from_disk_and_side_columns_can_be_dropped(
         actor = authenticate(session, keys.requester)
         rows = save_training_dataset(session, actor, project_id, "trl-dpo", tmp_path / "dpo")
     dataset = datasets.load_from_disk(str(tmp_path / "dpo"))
-    assert rows == len(dataset) == 2 and SIDE <= set(dataset.column_names)
+    assert rows == len(dataset) == 2 and set(dataset.column_names) >= SIDE
     trl_checks.check_dpo(dataset)
     bare = api.get(
         f"/v1/projects/{project_id}/export/training?format=trl-dpo&side_columns=false",
@@ -141,13 +154,26 @@ def test_chat_trees_export_picks_rewrites_and_paths(
 ) -> None:
     ids = [endpoint(api, keys.requester, name)["id"] for name in ("concise", "thorough")]
     body = {"name": "Chat", "endpoint_ids": ids, "system_prompt": "Be kind."}
-    project_id = api.post("/v1/chat-projects", json=body, headers=headers(keys.requester)).json()["id"]
+    project_id = api.post("/v1/chat-projects", json=body, headers=headers(keys.requester)).json()[
+        "id"
+    ]
     worker = headers(keys.workers[0])
     chat = api.post("/v1/chats", json={"project_id": project_id}, headers=worker).json()["id"]
-    first = api.post(f"/v1/chats/{chat}/turns", json={"content": "Hi, how do I bake bread?"}, headers=worker).json()
-    api.post(f"/v1/chats/{chat}/choose", json={"candidate_id": first["candidates"][0]["id"], "strength": 2}, headers=worker)
-    second = api.post(f"/v1/chats/{chat}/turns", json={"content": "How long to knead it?"}, headers=worker).json()
-    rewrite = {"candidate_id": second["candidates"][1]["id"], "rewrite": "About ten minutes, until smooth."}
+    first = api.post(
+        f"/v1/chats/{chat}/turns", json={"content": "Hi, how do I bake bread?"}, headers=worker
+    ).json()
+    api.post(
+        f"/v1/chats/{chat}/choose",
+        json={"candidate_id": first["candidates"][0]["id"], "strength": 2},
+        headers=worker,
+    )
+    second = api.post(
+        f"/v1/chats/{chat}/turns", json={"content": "How long to knead it?"}, headers=worker
+    ).json()
+    rewrite = {
+        "candidate_id": second["candidates"][1]["id"],
+        "rewrite": "About ten minutes, until smooth.",
+    }
     api.post(f"/v1/chats/{chat}/choose", json=rewrite, headers=worker)
 
     dpo = _load(_export(api, keys.requester, project_id, "trl-dpo", tmp_path), tmp_path)
@@ -169,10 +195,20 @@ def test_projects_without_training_data_and_workers_are_refused(
     api: TestClient, keys: Keys
 ) -> None:
     template = {"questions": [{"type": "rating", "name": "r", "prompt": "?"}]}
-    plain = api.post("/v1/projects", json={"name": "p", "template": template}, headers=headers(keys.requester)).json()
-    refused = api.get(f"/v1/projects/{plain['id']}/export/training?format=trl-dpo", headers=headers(keys.requester))
+    plain = api.post(
+        "/v1/projects", json={"name": "p", "template": template}, headers=headers(keys.requester)
+    ).json()
+    refused = api.get(
+        f"/v1/projects/{plain['id']}/export/training?format=trl-dpo",
+        headers=headers(keys.requester),
+    )
     assert refused.status_code == 422
-    unknown = api.get(f"/v1/projects/{plain['id']}/export/training?format=csv", headers=headers(keys.requester))
+    unknown = api.get(
+        f"/v1/projects/{plain['id']}/export/training?format=csv", headers=headers(keys.requester)
+    )
     assert unknown.status_code == 422
-    worker = api.get(f"/v1/projects/{plain['id']}/export/training?format=trl-dpo", headers=headers(keys.workers[0]))
+    worker = api.get(
+        f"/v1/projects/{plain['id']}/export/training?format=trl-dpo",
+        headers=headers(keys.workers[0]),
+    )
     assert worker.status_code == 403

@@ -42,7 +42,10 @@ def tiny_tokenizer(texts: list[str]) -> PreTrainedTokenizerFast:
     backend = Tokenizer(models.WordLevel(vocab=vocab, unk_token="[UNK]"))
     backend.pre_tokenizer = splitter
     return PreTrainedTokenizerFast(
-        tokenizer_object=backend, unk_token="[UNK]", eos_token="<|eos|>", chat_template=CHAT_TEMPLATE
+        tokenizer_object=backend,
+        unk_token="[UNK]",
+        eos_token="<|eos|>",
+        chat_template=CHAT_TEMPLATE,
     )
 
 
@@ -54,8 +57,12 @@ def _texts(dataset: Dataset) -> list[str]:
     return texts
 
 
-def _ids(tokenizer: PreTrainedTokenizerFast, messages: list[dict[str, str]], **kw: Any) -> list[int]:
-    return list(tokenizer.apply_chat_template(messages, tokenize=True, return_dict=True, **kw)["input_ids"])
+def _ids(
+    tokenizer: PreTrainedTokenizerFast, messages: list[dict[str, str]], **kw: Any
+) -> list[int]:
+    return list(
+        tokenizer.apply_chat_template(messages, tokenize=True, return_dict=True, **kw)["input_ids"]
+    )
 
 
 def check_dpo(dataset: Dataset) -> None:
@@ -80,7 +87,9 @@ def check_reward(dataset: Dataset) -> None:
         assert is_conversational(row) and "prompt" not in row
         extracted = extract_prompt({"chosen": row["chosen"], "rejected": row["rejected"]})
         assert extracted["prompt"] == row["chosen"][:-1] == row["rejected"][:-1]
-        rendered = apply_chat_template({"chosen": row["chosen"], "rejected": row["rejected"]}, tokenizer)
+        rendered = apply_chat_template(
+            {"chosen": row["chosen"], "rejected": row["rejected"]}, tokenizer
+        )
         assert rendered["chosen"] != rendered["rejected"]
         assert isinstance(row["margin"], float) and row["margin"] >= 0
 

@@ -205,6 +205,14 @@ def test_timeouts_are_retried(outbox: Outbox, receiver: WebhookReceiver) -> None
     assert later.delivered == 1
 
 
+def test_an_unusable_url_is_a_failed_attempt(database_url: str, http: httpx.Client) -> None:
+    seeded = seed(database_url, "gopher://127.0.0.1:9/hook")
+    assert webhooks.dispatch_due(seeded.factory, http).retrying == 1
+    [row] = delivery_rows(seeded)
+    assert row.attempts == 1 and "UnsupportedProtocol" in row.last_error
+    seeded.factory.kw["bind"].dispose()
+
+
 def test_dead_after_max_attempts_then_manual_retry(
     outbox: Outbox, receiver: WebhookReceiver, http: httpx.Client
 ) -> None:
@@ -275,6 +283,16 @@ def test_two_dispatchers_never_send_the_same_delivery_twice(
     assert sum(r.delivered for r in reports) == 40
     assert all(r.claimed > 0 for r in reports), "both dispatchers should have taken work"
     assert {r.status for r in delivery_rows(seeded)} == {"delivered"}
+    seeded.factory.kw["bind"].dispose()
+
+
+def test_a_slow_receiver_does_not_hold_up_the_others(
+    database_url: str, receiver: WebhookReceiver, http: httpx.Client
+) -> None:
+    seeded = seed(database_url, receiver.url, tasks=4)
+    receiver.delay_seconds = 0.3
+    assert webhooks.dispatch_due(seeded.factory, http).delivered == 4
+    assert receiver.max_in_flight > 1
     seeded.factory.kw["bind"].dispose()
 
 

@@ -30,6 +30,8 @@ class WebhookReceiver:
     _plan: list[tuple[int, float]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     delay_seconds: float = 0.0
+    in_flight: int = 0
+    max_in_flight: int = 0
 
     def fail_next(self, count: int, status: int = 500) -> None:
         """Answer the next ``count`` requests with ``status``."""
@@ -45,6 +47,15 @@ class WebhookReceiver:
         with self._lock:
             return self._plan.pop(0) if self._plan else (200, self.delay_seconds)
 
+    def enter(self) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def leave(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
+
     def record(self, received: Received) -> None:
         with self._lock:
             self.requests.append(received)
@@ -59,8 +70,10 @@ def _handler(receiver: WebhookReceiver) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             status, delay = receiver._next_answer()
+            receiver.enter()
             if delay:
                 time.sleep(delay)
+            receiver.leave()
             headers = {k.lower(): v for k, v in self.headers.items()}
             receiver.record(Received(self.path, headers, body, status))
             self.send_response(status)

@@ -12,6 +12,7 @@ from assay.api.body_limit import BodyLimitMiddleware
 from assay.api.errors import install_error_handlers
 from assay.api.routes import ROUTERS
 from assay.config import Settings
+from assay.services.generation import install_generation_jobs
 from assay.services.jobs import JobRunner
 from assay.services.webhooks import start_dispatcher
 from assay.store import make_engine, make_session_factory
@@ -40,7 +41,10 @@ def create_app(settings: Settings, *, background: bool = False) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         dispatcher = start_dispatcher(settings, session_factory) if background else None
-        jobs = JobRunner(session_factory).start() if background else None
+        jobs = None
+        if background:
+            app.state.model_pool = install_generation_jobs(settings)
+            jobs = JobRunner(session_factory).start()
         try:
             yield
         finally:
@@ -48,6 +52,9 @@ def create_app(settings: Settings, *, background: bool = False) -> FastAPI:
                 dispatcher.stop()
             if jobs is not None:
                 jobs.stop()
+            pool = getattr(app.state, "model_pool", None)
+            if pool is not None:
+                pool.close()
             engine.dispose()
 
     app = FastAPI(
@@ -63,5 +70,10 @@ def create_app(settings: Settings, *, background: bool = False) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     mount_web(app)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_request_bytes,
+        upload_paths=("/v1/media",),
+        max_upload_bytes=settings.max_blob_bytes,
+    )
     return app

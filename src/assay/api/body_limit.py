@@ -15,17 +15,24 @@ class BodyTooLarge(Exception):
 class BodyLimitMiddleware:
     """Pure ASGI middleware: checks Content-Length up front and counts streamed bytes."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, *, upload_paths: tuple[str, ...] = (),
+        max_upload_bytes: int = 0,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        # Media uploads stream to the blob store and may be far larger than a JSON body.
+        self.upload_paths = upload_paths
+        self.max_upload_bytes = max(max_upload_bytes, max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.max_upload_bytes if scope.get("path") in self.upload_paths else self.max_bytes
         for name, value in scope.get("headers", []):
-            if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
-                await self._refuse(send)
+            if name == b"content-length" and value.isdigit() and int(value) > limit:
+                await self._refuse(send, limit)
                 return
         received = 0
         refused = False
@@ -34,7 +41,7 @@ class BodyLimitMiddleware:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
-            if received > self.max_bytes:
+            if received > limit:
                 raise BodyTooLarge
             return message
 
@@ -42,25 +49,25 @@ class BodyLimitMiddleware:
             # FastAPI turns an error raised while reading the body into its own 400; once the
             # limit is passed, the client gets the 413 that says why instead.
             nonlocal refused
-            if received <= self.max_bytes:
+            if received <= limit:
                 await send(message)
             elif not refused:
                 refused = True
-                await self._refuse(send)
+                await self._refuse(send, limit)
 
         try:
             await self.app(scope, limited_receive, guarded_send)
         except BodyTooLarge:
             if not refused:
-                await self._refuse(send)
+                await self._refuse(send, limit)
 
-    async def _refuse(self, send: Send) -> None:
+    async def _refuse(self, send: Send, limit: int) -> None:
         body: dict[str, Any] = {
             "error": {
                 "code": "payload_too_large",
-                "message": f"The request body is larger than {self.max_bytes} bytes; "
+                "message": f"The request body is larger than {limit} bytes; "
                 "split it into smaller requests.",
-                "details": {"max_bytes": self.max_bytes},
+                "details": {"max_bytes": limit},
             }
         }
         raw = json.dumps(body).encode()

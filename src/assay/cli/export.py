@@ -43,12 +43,16 @@ def export(
     ] = ExportKind.RESULTS,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="File to write [default: PROJECT-KIND.FORMAT]."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="File to write (default: PROJECT-KIND.FORMAT in the current directory).",
+        ),
     ] = None,
     db: Annotated[
         str | None,
         typer.Option(
-            help="Database URL [default: ASSAY_DATABASE_URL, else the local SQLite file]."
+            help="Database URL (default: ASSAY_DATABASE_URL, else the local SQLite file)."
         ),
     ] = None,
 ) -> None:

@@ -158,6 +158,9 @@ def aggregate(
     """
     with reported_errors():
         frame = read_csv(input_file)
+        if "label" in frame.columns and (frame["label"] == "").any():
+            empty = int((frame["label"] == "").sum())
+            raise QualityInputError(f"label is empty on {empty} row(s); drop or fill them")
         with _err.status(f"aggregating with {method.value}"):
             if method in NUMERIC:
                 result = NUMERIC[method]().fit_frame(frame).result_frame()

@@ -19,6 +19,7 @@ from assay.services.actor import Actor
 from assay.services.demo_media import demo_png, demo_wav
 from assay.services.media import media_reference, open_blob_store, upload_media
 from assay.services.projects import create_project, list_projects
+from assay.services.rlhf_demo import seed_rlhf_demo
 from assay.services.tasks import import_tasks
 from assay.store import Session
 
@@ -105,6 +106,7 @@ def seed_demo(session: Session, settings: Settings) -> DemoSeed:
         media = _upload_media(session, actor, settings)
         for name, raw in DEMO_TEMPLATES.items():
             _seed_project(session, actor, name, raw, media)
+    seed_rlhf_demo(session, actor)
     logins = _ensure_logins(session)
     return DemoSeed(
         project_ids=[p.id for p in list_projects(session, actor)], keys=keys, logins=logins

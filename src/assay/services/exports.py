@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import Any, Literal, cast, get_args
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -75,8 +75,8 @@ def plan_export(session: Session, actor: Actor, project_id: str, fmt: str, kind:
     return ExportPlan(
         org_id=actor.org_id,
         project_id=project_id,
-        fmt=fmt,  # type: ignore[arg-type]  # checked against the Literal just above
-        kind=kind,  # type: ignore[arg-type]
+        fmt=cast(ExportFormat, fmt),  # checked against the Literal above
+        kind=cast(ExportKind, kind),
         include_gold=actor.role in (Role.REQUESTER, Role.ADMIN),
     )
 

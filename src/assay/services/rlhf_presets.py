@@ -204,7 +204,9 @@ class PresetProject(BaseModel):
     description: str = Field(default="", max_length=20_000)
     redundancy: int = Field(default=1, ge=1, le=100)
     pay_per_task_cents: int = Field(default=0, ge=0, le=1_000_000)
-    review_sample_rate: float = Field(default=1.0, gt=0.0, le=1.0)
+    review_sample_rate: float = Field(
+        default=1.0, ge=0.0, le=1.0, description="Share of work reviewed (0: no review)."
+    )
     guidelines: GuidelinesIn | None = None
 
 
@@ -219,7 +221,8 @@ Preset = Callable[[PresetProject], ProjectCreate]
 
 def _writing_project(template: dict[str, Any], goal: str) -> Preset:
     def build(spec: PresetProject) -> ProjectCreate:
-        stage = ReviewStage(name="review", sample_rate=spec.review_sample_rate)
+        rate = spec.review_sample_rate
+        stages = [ReviewStage(name="review", sample_rate=rate)] if rate > 0 else []
         return ProjectCreate(
             name=spec.name,
             description=spec.description,
@@ -228,7 +231,7 @@ def _writing_project(template: dict[str, Any], goal: str) -> Preset:
             pay_per_task_cents=spec.pay_per_task_cents,
             time_estimate_seconds=900,
             lease_seconds=3600,
-            review_policy=ReviewPolicy(stages=[stage]),
+            review_policy=ReviewPolicy(stages=stages),
             guidelines=spec.guidelines or GuidelinesIn(goal=goal, principles=_PRINCIPLES),
         )
 

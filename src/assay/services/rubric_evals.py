@@ -220,10 +220,13 @@ def item_scores(
             verdicts[meta["generation_id"]][meta["criterion_id"]] = (
                 answer.get("verdict") == VERDICT_MET
             )
+    answers: dict[str, list[Generation]] = defaultdict(list)
+    for generation in store.list_project_item_generations(session, project.id):
+        answers[str(generation.eval_item_id)].append(generation)
     scores: list[ItemScore] = []
     pending = 0
     for item in store.list_eval_items(session, project.id):
-        for generation in store.list_item_generations(session, item.id):
+        for generation in answers[item.id]:
             graded = verdicts.get(generation.id, {})
             if generation.status != "done":
                 continue

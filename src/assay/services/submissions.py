@@ -12,7 +12,9 @@ from assay.domain.enums import AssignmentStatus, TaskState
 from assay.errors import Conflict, LeaseExpired
 from assay.services import sides
 from assay.services.actor import Actor
+from assay.services.delivery_gate import gate_completed_task
 from assay.services.qualification import evaluate_qualification
+from assay.services.quality_jobs import schedule_recompute
 from assay.services.results import aggregate_result
 from assay.services.tasks import project_template
 from assay.services.webhooks import enqueue_result_delivery
@@ -97,6 +99,7 @@ def submit_response(
         pay_cents=project.pay_per_task_cents, created_at=now,
     )
     store.insert_response(session, response)
+    schedule_recompute(session, project)
     assignment.status = AssignmentStatus.SUBMITTED.value
     assignment.submitted_at = now
     assignment.draft = None
@@ -119,4 +122,7 @@ def count_accepted_response(session: Session, project: Project, task: Task, now:
     responses = store.list_task_responses(session, task.id)
     result = aggregate_result(project_template(project), task.id, task.org_id, project.id, responses)
     store.save_result(session, result)
-    enqueue_result_delivery(session, task.id)
+    if project.quality_target is None:
+        enqueue_result_delivery(session, task.id)
+    else:
+        gate_completed_task(session, project, task)

@@ -19,6 +19,7 @@ import logging
 import random
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -177,7 +178,11 @@ def dispatch_due(
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
     rng: random.Random | None = None,
 ) -> DispatchReport:
-    """Send up to ``limit`` due deliveries, ``CLAIM_SIZE`` per lease, and record each outcome.
+    """Send up to ``limit`` due deliveries and record each outcome.
+
+    Deliveries are leased ``CLAIM_SIZE`` at a time and each lease's POSTs go out in parallel,
+    so one receiver that hangs until the timeout delays the others by one timeout, not by one
+    per delivery.
 
     Args:
         session_factory: makes the short transactions for claims and outcomes.
@@ -189,18 +194,18 @@ def dispatch_due(
 
     """
     report = DispatchReport()
-    lease_seconds = CLAIM_SIZE * (_attempt_seconds(http) + 5) + 30
-    while report.claimed < limit:
-        clock = now or utcnow()
-        jobs = _claim(
-            session_factory, clock, lease_seconds, min(CLAIM_SIZE, limit - report.claimed)
-        )
-        if not jobs:
-            break
-        report.claimed += len(jobs)
-        for job in jobs:
-            outcome = _send(http, job)
-            _record(session_factory, job, outcome, now or utcnow(), max_attempts, rng, report)
+    # Generous: the lease must outlast a whole claim's sends, or another dispatcher resends.
+    lease_seconds = 2 * (_attempt_seconds(http) + 5) + 30
+    with ThreadPoolExecutor(CLAIM_SIZE, thread_name_prefix="assay-webhook-send") as pool:
+        while report.claimed < limit:
+            size = min(CLAIM_SIZE, limit - report.claimed)
+            jobs = _claim(session_factory, now or utcnow(), lease_seconds, size)
+            if not jobs:
+                break
+            report.claimed += len(jobs)
+            outcomes = list(pool.map(lambda job: _send(http, job), jobs))
+            for job, outcome in zip(jobs, outcomes, strict=True):
+                _record(session_factory, job, outcome, now or utcnow(), max_attempts, rng, report)
     return report
 
 
@@ -249,7 +254,9 @@ def _send(http: httpx.Client, job: _Job) -> _Outcome:
                 snippet += chunk
                 if len(snippet) >= _ERROR_SNIPPET:
                     break
-    except httpx.HTTPError as error:
+    except Exception as error:
+        # Whatever went wrong (timeout, refused, bad URL) is one failed attempt: a delivery that
+        # crashed the dispatcher instead would be retried forever without counting.
         return _Outcome(ok=False, status_code=None, error=f"{type(error).__name__}: {error}")
     if 200 <= answer.status_code < 300:
         return _Outcome(ok=True, status_code=answer.status_code, error="")

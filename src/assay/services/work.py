@@ -13,6 +13,7 @@ from assay.errors import Conflict, LeaseExpired, NoTaskAvailable, NotFound, Perm
 from assay.services import sides
 from assay.services.actor import Actor
 from assay.services.projects import current_guidelines
+from assay.services.quality_data import skill_key
 from assay.store import Session
 from assay.store import organisations as org_store
 from assay.store import projects as project_store
@@ -21,6 +22,7 @@ from assay.store import tasks as task_store
 from assay.store import work as store
 from assay.store.audit import insert_audit_event
 from assay.store.base import new_id, utcnow
+from assay.store.quality_ops import best_accuracy
 from assay.store.models import Assignment, GuidelineVersion, Project, Task, Worker
 
 _WORKING_STATUSES = ("active", "probation")
@@ -89,7 +91,10 @@ def _pick_task(
         gold_id = queue.claim_task(session, project_ids=ids, worker_id=worker_id, gold=True)
         if gold_id is not None:
             return gold_id
-    return queue.claim_task(session, project_ids=ids, worker_id=worker_id, gold=False)
+    accuracy = best_accuracy(session, worker_id, [skill_key(p) for p in projects])
+    return queue.claim_task(
+        session, project_ids=ids, worker_id=worker_id, gold=False, worker_accuracy=accuracy
+    )
 
 
 def claim_next(

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from assay.domain.enums import AssignmentStatus, Role
 from assay.domain.skills import split_requirement
 from assay.errors import LeaseExpired, NotFound
+from assay.services import sides
 from assay.services.actor import Actor
 from assay.services.projects import current_guidelines
 from assay.services.work import Lease, is_qualified, load_working_worker
@@ -120,6 +121,8 @@ def open_lease(session: Session, actor: Actor, assignment_id: str) -> Lease:
         assignment.expires_at = max(assignment.expires_at, renewed)
     elif assignment.expires_at <= now:
         raise LeaseExpired()
+    # Comparison tasks show the responses in this worker's own left/right order.
+    task = sides.show_sides(session, project, task, assignment)
     session.commit()
     return Lease(assignment, task, project, current_guidelines(session, project))
 

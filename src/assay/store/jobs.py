@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assay.store.base import new_id
@@ -33,8 +34,13 @@ def insert_job(
         id=new_id("job"), org_id=org_id, kind=kind, payload=payload, dedupe_key=dedupe_key,
         run_after=run_after, max_attempts=max_attempts,
     )
-    session.add(job)
-    session.flush()
+    # A concurrent request may queue the same key first; the savepoint keeps the caller's
+    # transaction usable and the duplicate is simply not added.
+    try:
+        with session.begin_nested():
+            session.add(job)
+    except IntegrityError:
+        return None
     return job.id
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import ColumnElement, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from assay.store.engine import backend_name
@@ -16,13 +16,15 @@ from assay.store.models import Assignment, Task
 
 
 def claim_task(
-    session: Session, *, project_ids: Sequence[str], worker_id: str, gold: bool
+    session: Session, *, project_ids: Sequence[str], worker_id: str, gold: bool,
+    worker_accuracy: float | None = None,
 ) -> str | None:
     """Take one slot of the best open task the worker has never been given; its id or None.
 
     Regular tasks: the slot count drops by one in the same statement that picks the row, so a
     task is never leased to more workers than its redundancy. Gold tasks have no slot limit:
-    every worker may meet each gold task once.
+    every worker may meet each gold task once. A task whose extra slot the delivery gate bought
+    for experts (``min_worker_accuracy``) goes only to workers whose ``worker_accuracy`` reaches it.
     """
     if not project_ids:
         return None
@@ -38,7 +40,10 @@ def claim_task(
         ~already_given,
     )
     if not gold:
-        candidate = candidate.where(Task.open_slots > 0)
+        expert_ok: ColumnElement[bool] = Task.min_worker_accuracy.is_(None)
+        if worker_accuracy is not None:
+            expert_ok = or_(expert_ok, Task.min_worker_accuracy <= worker_accuracy)
+        candidate = candidate.where(Task.open_slots > 0, expert_ok)
     candidate = candidate.order_by(Task.priority.desc(), Task.id).limit(1)
     postgres = backend_name(session) == "postgresql"
     if postgres:

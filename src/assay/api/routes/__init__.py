@@ -4,7 +4,26 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from assay.api.routes import audit, health, keys, me, projects, reviews, tasks, work, workforce
+from assay.api.routes import (
+    audit,
+    chats,
+    comparisons,
+    exports,
+    health,
+    keys,
+    me,
+    media,
+    models,
+    presets,
+    projects,
+    reviews,
+    rlhf_exports,
+    rubric_evals,
+    tasks,
+    webhooks,
+    work,
+    workforce,
+)
 
 ROUTERS: list[APIRouter] = [
     health.router,
@@ -14,6 +33,9 @@ ROUTERS: list[APIRouter] = [
     reviews.router,
     me.router,
     workforce.router,
+    media.router,
+    exports.router,
+    webhooks.router,
     keys.router,
     audit.router,
 ]

@@ -45,6 +45,7 @@ class DawidSkene(CategoricalAggregator):
         tol: Convergence tolerance on the mean log evidence per label.
         smoothing: Pseudo-answers per confusion row, spread like the crowd's matrix.
         prior_smoothing: Pseudo-tasks per class for the class prior.
+        seed: Seed for breaking exact ties.
 
     """
 
@@ -54,11 +55,13 @@ class DawidSkene(CategoricalAggregator):
         tol: float = 1e-5,
         smoothing: float = 2.0,
         prior_smoothing: float = 1.0,
+        seed: int | None = 0,
     ) -> None:
         self.n_iter = n_iter
         self.tol = tol
         self.smoothing = smoothing
         self.prior_smoothing = prior_smoothing
+        self.seed = seed
 
     def _m_step(self, counts: FloatArray, class_mass: FloatArray) -> tuple[FloatArray, FloatArray]:
         k = counts.shape[1]

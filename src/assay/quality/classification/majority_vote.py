@@ -16,13 +16,15 @@ class MajorityVote(CategoricalAggregator):
 
     Model: no latent structure. With a weight :math:`s_w` per worker the score of class
     :math:`k` on task :math:`t` is :math:`\sum_{r: t_r = t, y_r = k} s_{w_r}`, and
-    ``probas_`` is that score normalised over classes. Exact ties go to the class used most
-    often overall (then the lowest code), so results are deterministic.
+    ``probas_`` is that score normalised over classes. Exact ties go to the class used least
+    overall (a vote for a label workers seldom give is the stronger evidence), then at
+    random with ``seed``, so results are deterministic.
 
     Args:
         skills: Optional weight per worker code (e.g. accuracy on gold). Workers without a
             weight (code beyond the array) get ``default_skill``.
         default_skill: Weight for workers not covered by ``skills``.
+        seed: Seed for breaking exact ties between equally rare classes.
 
     Example:
         >>> import pandas as pd
@@ -33,9 +35,12 @@ class MajorityVote(CategoricalAggregator):
 
     """
 
-    def __init__(self, skills: ArrayLike | None = None, default_skill: float = 1.0) -> None:
+    def __init__(
+        self, skills: ArrayLike | None = None, default_skill: float = 1.0, seed: int | None = 0
+    ) -> None:
         self.skills = skills
         self.default_skill = default_skill
+        self.seed = seed
 
     def _fit_codes(self, codes: LabelCodes) -> None:
         weights = self._row_weights(codes)

@@ -19,7 +19,14 @@ class Wawa(CategoricalAggregator):
 
     Reference: the Wawa baseline as described in Crowd-Kit
     (Ustalov et al., "Learning from Crowds with Crowd-Kit", JOSS 2024).
+
+    Args:
+        seed: Seed for breaking exact ties.
+
     """
+
+    def __init__(self, seed: int | None = 0) -> None:
+        self.seed = seed
 
     def _fit_codes(self, codes: LabelCodes) -> None:
         first = decide(majority_probas(codes), class_frequency(codes), self.seed)

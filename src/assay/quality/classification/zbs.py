@@ -21,6 +21,16 @@ class ZeroBasedSkill(CategoricalAggregator):
     Fitted state: ``skills_``, ``probas_``, ``labels_``, ``n_iter_``.
 
     Reference: the ZBS method of Crowd-Kit (Ustalov et al., JOSS 2024).
+
+    Args:
+        n_iter: Maximum number of rounds.
+        lr_init: Initial step.
+        lr_steps_to_reduce: Rounds between step reductions.
+        lr_reduce_factor: Factor applied to the step at each reduction.
+        eps: Added to the starting skill 1/K.
+        tol: Stop when no skill moves more than this.
+        seed: Seed for breaking exact ties.
+
     """
 
     def __init__(
@@ -31,6 +41,7 @@ class ZeroBasedSkill(CategoricalAggregator):
         lr_reduce_factor: float = 0.5,
         eps: float = 1e-5,
         tol: float = 1e-9,
+        seed: int | None = 0,
     ) -> None:
         self.n_iter = n_iter
         self.lr_init = lr_init
@@ -38,6 +49,7 @@ class ZeroBasedSkill(CategoricalAggregator):
         self.lr_reduce_factor = lr_reduce_factor
         self.eps = eps
         self.tol = tol
+        self.seed = seed
 
     def _fit_codes(self, codes: LabelCodes) -> None:
         skills = np.full(codes.n_workers, 1.0 / codes.n_classes + self.eps)

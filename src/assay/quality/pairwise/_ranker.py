@@ -157,8 +157,10 @@ class PairwiseRanker(ABC):
         self._fit_counts(fold_pairs(votes))
         return self
 
-    def _fit_counts(self, pairs: PairCounts, start: FloatArray | None = None) -> None:
-        """Fit the model to folded counts and set scores and normal intervals."""
+    def _fit_counts(
+        self, pairs: PairCounts, start: FloatArray | None = None, intervals: bool = True
+    ) -> None:
+        """Fit the model to folded counts and set scores (and normal intervals)."""
         model = self._likelihood()
         objective = Objective(PairDesign(pairs), model, self.prior)
         counts = model.prepare(tuple(pairs.counts[:, k : k + 1] for k in range(3)))
@@ -170,6 +172,8 @@ class PairwiseRanker(ABC):
         self.scores_ = theta - theta.mean()
         self.extra_ = params[pairs.n_items :, 0]
         self.n_iter_ = steps
+        if not intervals:
+            return
         se = self._standard_errors(curvature, pairs.n_items)
         z = _Z95 if self.level == 0.95 else _normal_quantile(self.level)
         self.ci_low_, self.ci_high_ = self.scores_ - z * se, self.scores_ + z * se

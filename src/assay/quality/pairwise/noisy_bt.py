@@ -54,7 +54,7 @@ class NoisyBradleyTerry(PairwiseRanker):
     def __init__(
         self,
         n_iter: int = 50,
-        tol: float = 1e-5,
+        tol: float = 1e-4,
         reliability_prior: tuple[float, float] = (4.0, 2.0),
         prior: float = 1.0,
         level: float = 0.95,
@@ -96,10 +96,11 @@ class NoisyBradleyTerry(PairwiseRanker):
             left_bias = np.clip((lefts + 1.0) / (total + 2.0), _EDGE, 1.0 - _EDGE)
             moved = float(np.abs(updated - reliability).max())
             reliability = updated
-            self._fit_counts(fold_pairs(votes, weights=rho), start=self._params)
             self.n_em_iter_ += 1
             if moved < self.tol:
                 break
+            self._fit_counts(fold_pairs(votes, weights=rho), self._params, intervals=False)
+        self._fit_counts(fold_pairs(votes, weights=rho), self._params)
         self.reliability_ = reliability
         self.left_bias_ = left_bias
         return self

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
 from assay.quality.errors import QualityInputError
 from assay.quality.signals._checks import BoolArray, FloatArray, IntArray
 
+WorkerId = TypeVar("WorkerId", bound=Hashable)
+TaskId = TypeVar("TaskId", bound=Hashable)
 _ACCURACY_PRIOR = (2.1, 0.9)  # Beta pseudo-counts (right, wrong): a new worker starts near 0.7
 _ERROR_SMOOTHING = 0.5  # pseudo-answers spread over the wrong classes of a task
 
@@ -46,6 +49,8 @@ class PairRates:
             most likely truth given everyone else.
         p_agree: Per shared task, the chance of agreeing if they answer independently.
         p_shared_minority: Per shared task, the chance of agreeing on such an answer.
+        accuracy_a: Worker ``a``'s accuracy judged without ``b``.
+        accuracy_b: Worker ``b``'s accuracy judged without ``a``.
 
     """
 
@@ -53,10 +58,12 @@ class PairRates:
     shared_minority: BoolArray
     p_agree: FloatArray
     p_shared_minority: FloatArray
+    accuracy_a: float
+    accuracy_b: float
 
 
 def fit_answer_model(
-    answers: Mapping[Hashable, Mapping[Hashable, Hashable]], n_iter: int = 15
+    answers: Mapping[WorkerId, Mapping[TaskId, Hashable]], n_iter: int = 15
 ) -> AnswerModel:
     """Encode the answers and fit a one-coin model (accuracy per worker) by EM.
 
@@ -68,12 +75,12 @@ def fit_answer_model(
         raise QualityInputError("answers is empty", {"argument": "answers"})
     tasks: dict[Hashable, int] = {}
     classes: dict[Hashable, int] = {}
-    workers = list(answers)
+    workers: list[Hashable] = list(answers)
     task_of, answer_of = [], []
-    for name in workers:
+    for given in answers.values():
         coded = sorted(
             (tasks.setdefault(t, len(tasks)), classes.setdefault(x, len(classes)))
-            for t, x in answers[name].items()
+            for t, x in given.items()
         )
         task_of.append(np.array([t for t, _ in coded], dtype=np.intp))
         answer_of.append(np.array([x for _, x in coded], dtype=np.intp))
@@ -115,36 +122,91 @@ def _task_logits(
     return np.asarray(logits, dtype=np.float64)
 
 
+def _without(
+    model: AnswerModel, tasks: IntArray, removed: list[tuple[int, IntArray]]
+) -> FloatArray:
+    """Return the truth posteriors of ``tasks`` with some workers' answers taken out.
+
+    ``removed`` holds (worker, answer per task or -1 where they did not answer).
+    """
+    k = model.counts.shape[1]
+    logits = model.logits[tasks].copy()
+    rows = np.arange(tasks.size)
+    for worker, given in removed:
+        acc = model.accuracy[worker]
+        answered = given >= 0
+        logits[answered] -= np.log((1 - acc) / (k - 1))
+        logits[rows[answered], given[answered]] -= np.log(acc) - np.log((1 - acc) / (k - 1))
+    truth = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return np.asarray(truth / truth.sum(axis=1, keepdims=True), dtype=np.float64)
+
+
+def _answers_on(model: AnswerModel, worker: int, tasks: IntArray) -> IntArray:
+    """Return ``worker``'s answer on each of ``tasks``, or -1 where they gave none."""
+    position = np.searchsorted(model.task_of[worker], tasks)
+    position = np.minimum(position, max(model.task_of[worker].size - 1, 0))
+    found = model.task_of[worker][position] == tasks
+    return np.where(found, model.answer_of[worker][position], -1).astype(np.intp)
+
+
+def _accuracy_apart(model: AnswerModel, worker: int, partner: int) -> float:
+    """Re-estimate ``worker``'s accuracy with the partner's answers taken out.
+
+    In the crowd fit, a copier and its source confirm each other and both look accurate;
+    without the partner, they are as accurate as the source really is. The worker's own answer
+    stays in, as in the crowd fit: taking it out too judges honest workers against a noisier
+    truth, understates their accuracy and so their expected agreement.
+    """
+    tasks, given = model.task_of[worker], model.answer_of[worker]
+    truth = _without(model, tasks, [(partner, _answers_on(model, partner, tasks))])
+    right = float(truth[np.arange(tasks.size), given].sum())
+    k = model.counts.shape[1]
+    accuracy = (right + _ACCURACY_PRIOR[0]) / (tasks.size + sum(_ACCURACY_PRIOR))
+    return float(min(max(accuracy, 1.0 / k + 0.01), 0.99))
+
+
+def _answer_model(
+    model: AnswerModel, worker: int, accuracy: float, task_errors: FloatArray
+) -> FloatArray:
+    """Return P(answer c | truth z) per task, shape (n, K, K), for one worker.
+
+    Right with ``accuracy``; otherwise a wrong class drawn half from the task's wrong answers
+    (what confuses everyone) and half from the worker's own answer habits (a worker who
+    leans on one label errs towards it).
+    """
+    k = task_errors.shape[1]
+    habits = np.bincount(model.answer_of[worker], minlength=k) + _ERROR_SMOOTHING
+    mixed = 0.5 * task_errors + 0.5 * (habits / habits.sum())[None, :]
+    errors = mixed[:, None, :] * (1.0 - np.eye(k))[None, :, :]
+    errors /= errors.sum(axis=2, keepdims=True)
+    return np.asarray(accuracy * np.eye(k)[None] + (1 - accuracy) * errors, dtype=np.float64)
+
+
 def pair_rates(model: AnswerModel, a: int, b: int) -> PairRates:
     """Compare workers ``a`` and ``b`` on their shared tasks against the independence null.
 
-    The truth of each shared task is inferred from everyone *else* (the pair's own answers are
-    taken out of the posterior). Given the truth, each worker answers it with their accuracy and
-    otherwise errs towards the classes other workers chose on that task (errors cluster on the
-    confusable option, so sharing one is less surprising than under uniform errors).
+    The truth of each shared task is inferred from everyone *else*, and each worker's accuracy
+    is re-estimated without the other's answers. Given the truth, each worker answers it with
+    that accuracy and otherwise errs towards the classes other workers chose on that task
+    (errors cluster on the confusable option) and towards their own habitual answers.
     """
     shared, ia, ib = np.intersect1d(model.task_of[a], model.task_of[b], return_indices=True)
     xa, xb = model.answer_of[a][ia], model.answer_of[b][ib]
-    n, k = shared.size, model.counts.shape[1]
-    rows = np.arange(n)
-    logits = model.logits[shared].copy()
+    rows = np.arange(shared.size)
+    truth = _without(model, shared, [(a, xa), (b, xb)])
     others = model.counts[shared].copy()
-    for worker, given in ((a, xa), (b, xb)):
-        acc = model.accuracy[worker]
-        logits -= np.log((1 - acc) / (k - 1))
-        logits[rows, given] -= np.log(acc) - np.log((1 - acc) / (k - 1))
-        others[rows, given] -= 1
-    truth = np.exp(logits - logits.max(axis=1, keepdims=True))
-    truth /= truth.sum(axis=1, keepdims=True)
-    off = 1.0 - np.eye(k)
-    errors = (others + _ERROR_SMOOTHING)[:, None, :] * off[None, :, :]
-    errors /= errors.sum(axis=2, keepdims=True)
-    ja, jb = (
-        model.accuracy[w] * np.eye(k)[None] + (1 - model.accuracy[w]) * errors for w in (a, b)
+    others[rows, xa] -= 1
+    others[rows, xb] -= 1
+    task_errors = (others + _ERROR_SMOOTHING) / (others + _ERROR_SMOOTHING).sum(
+        axis=1, keepdims=True
     )
-    joint = ja * jb
+    acc_a, acc_b = _accuracy_apart(model, a, b), _accuracy_apart(model, b, a)
+    joint = _answer_model(model, a, acc_a, task_errors) * _answer_model(
+        model, b, acc_b, task_errors
+    )
     mode = truth.argmax(axis=1)
     p_agree = np.einsum("nz,nzc->n", truth, joint)
     p_mode = np.einsum("nz,nz->n", truth, joint[rows, :, mode])
     agree = xa == xb
-    return PairRates(agree, agree & (xa != mode), p_agree, np.clip(p_agree - p_mode, 0.0, 1.0))
+    minority = agree & (xa != mode)
+    return PairRates(agree, minority, p_agree, np.clip(p_agree - p_mode, 0.0, 1.0), acc_a, acc_b)

@@ -68,12 +68,21 @@ def beta_interval(
     level: float = 0.95,
     prior: tuple[float, float] = (0.5, 0.5),
 ) -> tuple[float, float]:
-    """Equal-tailed Beta credible interval (Jeffreys prior by default) for a proportion."""
+    """Equal-tailed Beta credible interval (Jeffreys prior by default) for a proportion.
+
+    As Brown, Cai & DasGupta recommend for the Jeffreys interval, its bound is 1 when every
+    trial succeeded and 0 when none did, so it always contains the observed rate (an
+    informative prior keeps its own bounds: it is meant to pull thin data towards it).
+    """
     probability(level, "level")
     a = prior[0] + successes
     b = prior[1] + total - successes
     tail = (1 - level) / 2
-    return float(stats.beta.ppf(tail, a, b)), float(stats.beta.isf(tail, a, b))
+    low, high = float(stats.beta.ppf(tail, a, b)), float(stats.beta.isf(tail, a, b))
+    if prior == (0.5, 0.5) and total > 0:
+        high = 1.0 if successes >= total else high
+        low = 0.0 if successes <= 0 else low
+    return low, high
 
 
 def benjamini_hochberg(p_values: ArrayLike, alpha: float = 0.05) -> tuple[FloatArray, FloatArray]:

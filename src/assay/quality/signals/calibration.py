@@ -109,8 +109,8 @@ def _bin_index(conf: FloatArray, n_bins: int, strategy: str) -> tuple[np.ndarray
     if strategy == "uniform":
         edges = np.linspace(0.0, 1.0, n_bins + 1)
     elif strategy == "quantile":
-        edges = np.unique(np.quantile(conf, np.linspace(0.0, 1.0, n_bins + 1)))
-        edges[0], edges[-1] = 0.0, 1.0
+        inner = np.quantile(conf, np.linspace(0.0, 1.0, n_bins + 1)[1:-1])
+        edges = np.unique(np.r_[0.0, inner, 1.0])
     else:
         raise QualityInputError("strategy must be 'uniform' or 'quantile'", {"strategy": strategy})
     index = np.clip(np.searchsorted(edges, conf, side="right") - 1, 0, edges.size - 2)

@@ -14,26 +14,34 @@ from scipy.optimize import minimize_scalar
 
 from assay.quality.errors import QualityInputError
 from assay.quality.signals._checks import FloatArray, probability
-from assay.quality.signals._pair_model import AnswerModel, fit_answer_model, pair_rates
+from assay.quality.signals._pair_model import (
+    AnswerModel,
+    TaskId,
+    WorkerId,
+    fit_answer_model,
+    pair_rates,
+)
 from assay.quality.signals._stats import poisson_binomial_upper_p
 from assay.quality.signals.signal import PairSignal, evidence, surprise_score
 
 
 def identical_sequences(
-    answers: Mapping[Hashable, Mapping[Hashable, Hashable]],
+    answers: Mapping[WorkerId, Mapping[TaskId, Hashable]],
     *,
     alpha: float = 0.01,
-    min_shared: int = 5,
+    min_shared: int = 10,
     include_unflagged: bool = False,
-) -> list[PairSignal]:
+) -> list[PairSignal[WorkerId]]:
     """Flag pairs of workers whose answers agree far beyond chance (copying, shared scripts).
 
     Null model: given each task's truth, the two workers answer independently. A one-coin
     model (an accuracy per worker, fitted by EM on the whole crowd) infers each shared task's
-    truth from everyone *but* the pair; each worker then gives the truth with their accuracy
-    and otherwise errs towards the options other workers chose on that task. So two accurate
-    workers who both outvote a wrong majority, or two sloppy ones who both fall for the
-    confusable option, are expected; copying is not. Two tests:
+    truth from everyone *but* the pair, and each worker's accuracy without the other's
+    answers (a copier and its source confirm each other in the crowd fit). Each worker then
+    gives the truth with that accuracy and otherwise errs towards the options other workers
+    chose on that task. So two accurate workers who both outvote a wrong majority, or two
+    sloppy ones who both fall for the confusable option, are expected; copying is not. Two
+    tests:
 
     * copying: a likelihood-ratio test of "one copies the other on a share ``g`` of tasks"
       against ``g = 0``, where an agreement on an answer the null finds unlikely weighs more
@@ -49,7 +57,7 @@ def identical_sequences(
     Args:
         answers: ``worker -> {task: answer}``; answers are any hashable values.
         alpha: Family-wise error rate over all pairs tested.
-        min_shared: Pairs sharing fewer tasks are not tested.
+        min_shared: Pairs sharing fewer tasks are not tested (too little evidence to judge).
         include_unflagged: Also return tested pairs that were not flagged.
 
     Returns:
@@ -60,13 +68,14 @@ def identical_sequences(
     model = fit_answer_model(answers)
     pairs = _overlapping_pairs(model, min_shared)
     threshold = surprise_score(alpha)
-    found = []
+    workers = list(answers)  # the model codes workers in this order
+    found: list[PairSignal[WorkerId]] = []
     for a, b in pairs:
         p_value, facts = _pair_test(model, a, b)
         adjusted = min(1.0, p_value * len(pairs))
         flagged = adjusted <= alpha
         if flagged or include_unflagged:
-            first, second = sorted((model.workers[a], model.workers[b]), key=str)
+            first, second = sorted((workers[a], workers[b]), key=str)
             facts.update(p_value=p_value, adjusted_p_value=adjusted, pairs_tested=len(pairs))
             score = surprise_score(adjusted)
             found.append(
@@ -107,8 +116,8 @@ def _pair_test(model: AnswerModel, a: int, b: int) -> tuple[float, dict[str, obj
         "expected_agreements": float(rates.p_agree.sum()),
         "shared_minority_answers": int(rates.shared_minority.sum()),
         "expected_shared_minority_answers": float(rates.p_shared_minority.sum()),
-        "accuracy_a": float(model.accuracy[a]),
-        "accuracy_b": float(model.accuracy[b]),
+        "accuracy_a": rates.accuracy_a,
+        "accuracy_b": rates.accuracy_b,
     }
     return min(1.0, 2 * min(p_copying, p_minority)), facts
 
@@ -147,11 +156,11 @@ def _upper_p(hits: np.ndarray, rates: FloatArray) -> float:
 
 
 def shared_devices(
-    fingerprints: Mapping[Hashable, Iterable[str]],
+    fingerprints: Mapping[WorkerId, Iterable[str]],
     *,
     max_workers_per_fingerprint: int = 50,
     threshold: float = 0.5,
-) -> list[PairSignal]:
+) -> list[PairSignal[WorkerId]]:
     """Find workers who share a device or network fingerprint (one person, several accounts).
 
     A fingerprint seen on ``n`` workers gives each pair of them weight ``1 / (n - 1)``: one only
@@ -172,18 +181,18 @@ def shared_devices(
     """
     if not fingerprints:
         raise QualityInputError("fingerprints is empty", {"argument": "fingerprints"})
-    owners: dict[str, set[Hashable]] = defaultdict(set)
+    owners: dict[str, set[WorkerId]] = defaultdict(set)
     for worker, prints in fingerprints.items():
         if isinstance(prints, str):
             raise QualityInputError("each worker needs a collection of fingerprints, not a str")
         for fingerprint in prints:
             owners[fingerprint].add(worker)
-    shared: dict[tuple[Hashable, Hashable], list[str]] = defaultdict(list)
+    shared: dict[tuple[WorkerId, WorkerId], list[str]] = defaultdict(list)
     for fingerprint, group in owners.items():
         if 2 <= len(group) <= max_workers_per_fingerprint:
             for pair in combinations(sorted(group, key=str), 2):
                 shared[pair].append(fingerprint)
-    found = []
+    found: list[PairSignal[WorkerId]] = []
     for (first, second), prints in shared.items():
         weights = [1.0 / (len(owners[f]) - 1) for f in prints]
         score = 1.0 - math.prod(1.0 - w for w in weights)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
 from itertools import groupby
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -21,6 +22,7 @@ from assay.quality.signals._checks import (
 from assay.quality.signals._stats import binomial_upper_p, entropy_bits, share_exceeds
 from assay.quality.signals.signal import Signal, make_signal, surprise_score
 
+Choice = TypeVar("Choice", bound=Hashable)
 _SMOOTHING = 0.02  # share of the crowd distribution spread uniformly, so no choice is impossible
 
 
@@ -108,10 +110,10 @@ def _expected_seconds(
 
 
 def straight_lining(
-    choices: Sequence[Hashable],
+    choices: Sequence[Choice],
     positions: Sequence[int] | None = None,
     *,
-    crowd_choices: Mapping[Hashable, float] | None = None,
+    crowd_choices: Mapping[Choice, float] | None = None,
     crowd_positions: Mapping[int, float] | None = None,
     alpha: float = 1e-3,
     max_entropy_ratio: float = 0.5,
@@ -149,7 +151,10 @@ def straight_lining(
     """
     non_empty(choices, "choices")
     probability(alpha, "alpha")
-    p_values, facts = _sequence_test(list(choices), crowd_choices, max_entropy_ratio, "choice")
+    crowd: dict[Hashable, float] | None = None
+    if crowd_choices is not None:
+        crowd = {key: float(share) for key, share in crowd_choices.items()}
+    p_values, facts = _sequence_test(list(choices), crowd, max_entropy_ratio, "choice")
     if positions is not None:
         same_length("choices", choices, "positions", positions)
         shares: dict[Hashable, float] = (

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Generic, Literal
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 
 from assay.quality.errors import QualityInputError
 from assay.quality.signals._checks import probability, same_length
-from assay.quality.signals.signal import JsonValue, json_ready
+from assay.quality.signals.signal import JsonValue, WorkerT, json_ready
 
 U64 = NDArray[np.uint64]
 _ROLL = np.uint64(0x100000001B3)  # odd multiplier of the rolling shingle hash
@@ -25,7 +25,7 @@ _WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
-class NearDuplicate:
+class NearDuplicate(Generic[WorkerT]):
     """Two texts that share most of their shingles.
 
     Attributes:
@@ -40,8 +40,8 @@ class NearDuplicate:
 
     first: int
     second: int
-    worker_first: Hashable | None
-    worker_second: Hashable | None
+    worker_first: WorkerT | None
+    worker_second: WorkerT | None
     jaccard: float
     estimate: float
 
@@ -143,14 +143,14 @@ def _mix(values: U64) -> U64:
 
 def find_near_duplicates(
     texts: Sequence[str],
-    workers: Sequence[Hashable] | None = None,
+    workers: Sequence[WorkerT] | None = None,
     *,
     threshold: float = 0.7,
     hasher: MinHasher | None = None,
     bands: int = 32,
     min_shingles: int = 10,
     cross_worker_only: bool = True,
-) -> list[NearDuplicate]:
+) -> list[NearDuplicate[WorkerT]]:
     """Find pairs of texts whose shingle sets overlap at least ``threshold`` (Jaccard).
 
     Locality-sensitive hashing splits each signature into ``bands`` bands of
@@ -187,7 +187,7 @@ def find_near_duplicates(
     usable = np.array([s.size >= min_shingles for s in sets])
     signatures = hasher.signatures(sets)
     candidates = _lsh_candidates(signatures, usable, bands)
-    pairs = []
+    pairs: list[NearDuplicate[WorkerT]] = []
     for first, second in candidates:
         if cross_worker_only and workers is not None and workers[first] == workers[second]:
             continue

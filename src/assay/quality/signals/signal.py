@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
 JsonValue = str | int | float | bool | None | list["JsonValue"] | dict[str, "JsonValue"]
 Evidence = dict[str, JsonValue]
+WorkerT = TypeVar("WorkerT", bound=Hashable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +46,7 @@ class Signal:
 
 
 @dataclass(frozen=True, slots=True)
-class PairSignal:
+class PairSignal(Generic[WorkerT]):
     """A verdict on a pair of workers (collusion, shared devices, copied text).
 
     Attributes:
@@ -60,8 +61,8 @@ class PairSignal:
     """
 
     kind: str
-    worker_a: Hashable
-    worker_b: Hashable
+    worker_a: WorkerT
+    worker_b: WorkerT
     score: float
     flagged: bool
     threshold: float

@@ -21,9 +21,8 @@ STRONG_PHRASES: tuple[str, ...] = (
     "delving",
     "tapestry",
     "a testament to",
+    "ever-evolving",
     "in today's fast-paced world",
-    "in the ever-evolving",
-    "ever-evolving landscape",
     "navigate the complexities",
     "navigating the complexities",
     "embark on a journey",
@@ -31,7 +30,6 @@ STRONG_PHRASES: tuple[str, ...] = (
     "dive deeper",
     "unlock the potential",
     "in the realm of",
-    "plays a pivotal role",
     "a pivotal role",
     "multifaceted",
     "a nuanced understanding",
@@ -42,7 +40,6 @@ STRONG_PHRASES: tuple[str, ...] = (
     "key takeaways",
     "not only enhances",
     "stands as a",
-    "serves as a testament",
 )
 # Phrases people also use, but which models use far more often.
 MILD_PHRASES: tuple[str, ...] = (

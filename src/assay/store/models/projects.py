@@ -37,6 +37,10 @@ class Project(Base):
     kind: Mapped[str] = mapped_column(String(16), default="standard")
     # For qualification tests: {"skill", "level", "min_accuracy", "min_answers"}.
     qualification: Mapped[dict[str, Any] | None] = mapped_column(JSONValue, default=None)
+    # Delivery gate: deliver a result only at this calibrated confidence (None: no gate), buying
+    # responses up to ``max_responses`` per task (see services/delivery_gate.py).
+    quality_target: Mapped[float | None] = mapped_column(Float, default=None)
+    max_responses: Mapped[int | None] = mapped_column(Integer, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from assay.store.base import Base, JSONValue, utcnow
@@ -36,6 +36,10 @@ class Task(Base):
     redundancy: Mapped[int] = mapped_column(Integer, default=1)
     open_slots: Mapped[int] = mapped_column(Integer, default=1)
     response_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Slots bought by the delivery gate go to workers at least this accurate (None: anyone).
+    min_worker_accuracy: Mapped[float | None] = mapped_column(Float, default=None)
+    # The A/B experiment variant the task was assigned to, if any.
+    variant_id: Mapped[str | None] = mapped_column(String(32), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(default=None)

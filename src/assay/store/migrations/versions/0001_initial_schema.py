@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 01:49:19.678888
+Create Date: 2026-11-22 02:11:36.098673
 """
 
 from __future__ import annotations
@@ -192,6 +192,8 @@ def upgrade() -> None:
             sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
             nullable=True,
         ),
+        sa.Column("quality_target", sa.Float(), nullable=True),
+        sa.Column("max_responses", sa.Integer(), nullable=True),
         sa.Column("created_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -304,6 +306,35 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_batches_project_id"), ["project_id"], unique=False)
 
     op.create_table(
+        "confidence_calibrations",
+        sa.Column("project_id", sa.String(length=32), nullable=False),
+        sa.Column("org_id", sa.String(length=32), nullable=False),
+        sa.Column("method", sa.String(length=16), nullable=False),
+        sa.Column(
+            "points",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "reliability",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("samples", sa.Integer(), nullable=False),
+        sa.Column("fitted_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id"],
+            ["organisations.id"],
+            name=op.f("fk_confidence_calibrations_org_id_organisations"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["projects.id"],
+            name=op.f("fk_confidence_calibrations_project_id_projects"),
+        ),
+        sa.PrimaryKeyConstraint("project_id", name=op.f("pk_confidence_calibrations")),
+    )
+    op.create_table(
         "eval_items",
         sa.Column("id", sa.String(length=32), nullable=False),
         sa.Column("org_id", sa.String(length=32), nullable=False),
@@ -333,6 +364,30 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("eval_items", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_eval_items_project_id"), ["project_id"], unique=False)
+
+    op.create_table(
+        "experiments",
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("org_id", sa.String(length=32), nullable=False),
+        sa.Column("project_id", sa.String(length=32), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("unit", sa.String(length=16), nullable=False),
+        sa.Column("factor", sa.String(length=16), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("winner_variant_id", sa.String(length=32), nullable=True),
+        sa.Column("created_by", sa.String(length=100), nullable=False),
+        sa.Column("created_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("stopped_at", assay.store.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organisations.id"], name=op.f("fk_experiments_org_id_organisations")
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["projects.id"], name=op.f("fk_experiments_project_id_projects")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_experiments")),
+    )
+    with op.batch_alter_table("experiments", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_experiments_project_id"), ["project_id"], unique=False)
 
     op.create_table(
         "guideline_questions",
@@ -429,6 +484,218 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("project_id", name=op.f("pk_project_model_setups")),
     )
     op.create_table(
+        "quality_actions",
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("org_id", sa.String(length=32), nullable=False),
+        sa.Column("project_id", sa.String(length=32), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("target_type", sa.String(length=16), nullable=False),
+        sa.Column("target_id", sa.String(length=80), nullable=False),
+        sa.Column("signal_id", sa.String(length=32), nullable=True),
+        sa.Column("alarm_id", sa.String(length=32), nullable=True),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column(
+            "details",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("actor", sa.String(length=100), nullable=False),
+        sa.Column("automatic", sa.Boolean(), nullable=False),
+        sa.Column("created_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("reverted_at", assay.store.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("reverted_by", sa.String(length=100), nullable=True),
+        sa.Column("revert_reason", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organisations.id"], name=op.f("fk_quality_actions_org_id_organisations")
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["projects.id"], name=op.f("fk_quality_actions_project_id_projects")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_quality_actions")),
+    )
+    with op.batch_alter_table("quality_actions", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_quality_actions_project_id"), ["project_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_quality_actions_target", ["project_id", "target_id"], unique=False
+        )
+
+    op.create_table(
+        "quality_alarms",
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("org_id", sa.String(length=32), nullable=False),
+        sa.Column("project_id", sa.String(length=32), nullable=False),
+        sa.Column("scope", sa.String(length=16), nullable=False),
+        sa.Column("subject_id", sa.String(length=32), nullable=False),
+        sa.Column("metric", sa.String(length=32), nullable=False),
+        sa.Column("method", sa.String(length=16), nullable=False),
+        sa.Column("statistic", sa.Float(), nullable=False),
+        sa.Column("threshold", sa.Float(), nullable=False),
+        sa.Column(
+            "evidence",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("created_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("resolved_at", assay.store.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("resolved_by", sa.String(length=100), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organisations.id"], name=op.f("fk_quality_alarms_org_id_organisations")
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["projects.id"], name=op.f("fk_quality_alarms_project_id_projects")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_quality_alarms")),
+    )
+    with op.batch_alter_table("quality_alarms", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_quality_alarms_project_id"), ["project_id"], unique=False
+        )
+
+    op.create_table(
+        "quality_policies",
+        sa.Column("project_id", sa.String(length=32), nullable=False),
+        sa.Column("org_id", sa.String(length=32), nullable=False),
+        sa.Column(
+            "rules",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "settings",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("updated_by", sa.String(length=100), nullable=False),
+        sa.Column("updated_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organisations.id"], name=op.f("fk_quality_policies_org_id_organisations")
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["projects.id"], name=op.f("fk_quality_policies_project_id_projects")
+        ),
+        sa.PrimaryKeyConstraint("project_id", name=op.f("pk_quality_policies")),
+    )
+    op.create_table(
+        "quality_signals",
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("org_id", sa.String(length=32), nullable=False),
+        sa.Column("project_id", sa.String(length=32), nullable=False),
+        sa.Column("kind", sa.String(length=48), nullable=False),
+        sa.Column("subject_type", sa.String(length=16), nullable=False),
+        sa.Column("subject_id", sa.String(length=80), nullable=False),
+        sa.Column("worker_id", sa.String(length=32), nullable=True),
+        sa.Column("other_worker_id", sa.String(length=32), nullable=True),
+        sa.Column("score", sa.Float(), nullable=False),
+        sa.Column("flagged", sa.Boolean(), nullable=False),
+        sa.Column("threshold", sa.Float(), nullable=False),
+        sa.Column(
+            "evidence",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("reviewed_by", sa.String(length=100), nullable=True),
+        sa.Column("created_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organisations.id"], name=op.f("fk_quality_signals_org_id_organisations")
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["projects.id"], name=op.f("fk_quality_signals_project_id_projects")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_quality_signals")),
+        sa.UniqueConstraint(
+            "project_id",
+            "kind",
+            "subject_id",
+            name=op.f("uq_quality_signals_project_id_kind_subject_id"),
+        ),
+    )
+    with op.batch_alter_table("quality_signals", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_quality_signals_project_status", ["project_id", "status"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_quality_signals_worker_id"), ["worker_id"], unique=False
+        )
+
+    op.create_table(
+        "worker_skill_estimates",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("org_id", sa.String(length=32), nullable=False),
+        sa.Column("worker_id", sa.String(length=32), nullable=False),
+        sa.Column("skill", sa.String(length=120), nullable=False),
+        sa.Column("source", sa.String(length=16), nullable=False),
+        sa.Column("mean", sa.Float(), nullable=False),
+        sa.Column("low", sa.Float(), nullable=False),
+        sa.Column("high", sa.Float(), nullable=False),
+        sa.Column("n", sa.Float(), nullable=False),
+        sa.Column("updated_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id"],
+            ["organisations.id"],
+            name=op.f("fk_worker_skill_estimates_org_id_organisations"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["worker_id"], ["workers.id"], name=op.f("fk_worker_skill_estimates_worker_id_workers")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_worker_skill_estimates")),
+        sa.UniqueConstraint(
+            "worker_id",
+            "skill",
+            "source",
+            name=op.f("uq_worker_skill_estimates_worker_id_skill_source"),
+        ),
+    )
+    op.create_table(
+        "worker_weights",
+        sa.Column("project_id", sa.String(length=32), nullable=False),
+        sa.Column("worker_id", sa.String(length=32), nullable=False),
+        sa.Column("org_id", sa.String(length=32), nullable=False),
+        sa.Column("weight", sa.Float(), nullable=False),
+        sa.Column("updated_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organisations.id"], name=op.f("fk_worker_weights_org_id_organisations")
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["projects.id"], name=op.f("fk_worker_weights_project_id_projects")
+        ),
+        sa.ForeignKeyConstraint(
+            ["worker_id"], ["workers.id"], name=op.f("fk_worker_weights_worker_id_workers")
+        ),
+        sa.PrimaryKeyConstraint("project_id", "worker_id", name=op.f("pk_worker_weights")),
+    )
+    op.create_table(
+        "experiment_variants",
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("experiment_id", sa.String(length=32), nullable=False),
+        sa.Column("name", sa.String(length=64), nullable=False),
+        sa.Column("share", sa.Float(), nullable=False),
+        sa.Column("is_control", sa.Boolean(), nullable=False),
+        sa.Column(
+            "config",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.ForeignKeyConstraint(
+            ["experiment_id"],
+            ["experiments.id"],
+            name=op.f("fk_experiment_variants_experiment_id_experiments"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_experiment_variants")),
+        sa.UniqueConstraint(
+            "experiment_id", "name", name=op.f("uq_experiment_variants_experiment_id_name")
+        ),
+    )
+    with op.batch_alter_table("experiment_variants", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_experiment_variants_experiment_id"), ["experiment_id"], unique=False
+        )
+
+    op.create_table(
         "tasks",
         sa.Column("id", sa.String(length=32), nullable=False),
         sa.Column("org_id", sa.String(length=32), nullable=False),
@@ -456,6 +723,8 @@ def upgrade() -> None:
         sa.Column("redundancy", sa.Integer(), nullable=False),
         sa.Column("open_slots", sa.Integer(), nullable=False),
         sa.Column("response_count", sa.Integer(), nullable=False),
+        sa.Column("min_worker_accuracy", sa.Float(), nullable=True),
+        sa.Column("variant_id", sa.String(length=32), nullable=True),
         sa.Column("created_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("completed_at", assay.store.base.UTCDateTime(timezone=True), nullable=True),
@@ -580,6 +849,26 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "experiment_members",
+        sa.Column("experiment_id", sa.String(length=32), nullable=False),
+        sa.Column("worker_id", sa.String(length=32), nullable=False),
+        sa.Column("variant_id", sa.String(length=32), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["experiment_id"],
+            ["experiments.id"],
+            name=op.f("fk_experiment_members_experiment_id_experiments"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["variant_id"],
+            ["experiment_variants.id"],
+            name=op.f("fk_experiment_members_variant_id_experiment_variants"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["worker_id"], ["workers.id"], name=op.f("fk_experiment_members_worker_id_workers")
+        ),
+        sa.PrimaryKeyConstraint("experiment_id", "worker_id", name=op.f("pk_experiment_members")),
+    )
+    op.create_table(
         "generations",
         sa.Column("id", sa.String(length=32), nullable=False),
         sa.Column("org_id", sa.String(length=32), nullable=False),
@@ -631,6 +920,31 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "gold_statuses",
+        sa.Column("task_id", sa.String(length=32), nullable=False),
+        sa.Column("org_id", sa.String(length=32), nullable=False),
+        sa.Column("project_id", sa.String(length=32), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("guideline_version", sa.Integer(), nullable=False),
+        sa.Column("updated_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organisations.id"], name=op.f("fk_gold_statuses_org_id_organisations")
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["projects.id"], name=op.f("fk_gold_statuses_project_id_projects")
+        ),
+        sa.ForeignKeyConstraint(
+            ["task_id"], ["tasks.id"], name=op.f("fk_gold_statuses_task_id_tasks")
+        ),
+        sa.PrimaryKeyConstraint("task_id", name=op.f("pk_gold_statuses")),
+    )
+    with op.batch_alter_table("gold_statuses", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_gold_statuses_project_id"), ["project_id"], unique=False
+        )
+
+    op.create_table(
         "results",
         sa.Column("task_id", sa.String(length=32), nullable=False),
         sa.Column("org_id", sa.String(length=32), nullable=False),
@@ -667,6 +981,37 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("results", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_results_project_id"), ["project_id"], unique=False)
+
+    op.create_table(
+        "task_gates",
+        sa.Column("task_id", sa.String(length=32), nullable=False),
+        sa.Column("org_id", sa.String(length=32), nullable=False),
+        sa.Column("project_id", sa.String(length=32), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("raw_confidence", sa.Float(), nullable=True),
+        sa.Column("confidence", sa.Float(), nullable=True),
+        sa.Column("target", sa.Float(), nullable=False),
+        sa.Column(
+            "reasons",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("extra_responses", sa.Integer(), nullable=False),
+        sa.Column("updated_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("released_at", assay.store.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organisations.id"], name=op.f("fk_task_gates_org_id_organisations")
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["projects.id"], name=op.f("fk_task_gates_project_id_projects")
+        ),
+        sa.ForeignKeyConstraint(
+            ["task_id"], ["tasks.id"], name=op.f("fk_task_gates_task_id_tasks")
+        ),
+        sa.PrimaryKeyConstraint("task_id", name=op.f("pk_task_gates")),
+    )
+    with op.batch_alter_table("task_gates", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_task_gates_project_id"), ["project_id"], unique=False)
 
     op.create_table(
         "webhook_deliveries",
@@ -880,11 +1225,47 @@ def upgrade() -> None:
     with op.batch_alter_table("reviews", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_reviews_response_id"), ["response_id"], unique=False)
 
+    op.create_table(
+        "seeded_errors",
+        sa.Column("response_id", sa.String(length=32), nullable=False),
+        sa.Column("org_id", sa.String(length=32), nullable=False),
+        sa.Column("project_id", sa.String(length=32), nullable=False),
+        sa.Column("source_task_id", sa.String(length=32), nullable=False),
+        sa.Column("stage", sa.Integer(), nullable=False),
+        sa.Column(
+            "expected_answer",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("created_at", assay.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organisations.id"], name=op.f("fk_seeded_errors_org_id_organisations")
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["projects.id"], name=op.f("fk_seeded_errors_project_id_projects")
+        ),
+        sa.ForeignKeyConstraint(
+            ["response_id"], ["responses.id"], name=op.f("fk_seeded_errors_response_id_responses")
+        ),
+        sa.ForeignKeyConstraint(
+            ["source_task_id"], ["tasks.id"], name=op.f("fk_seeded_errors_source_task_id_tasks")
+        ),
+        sa.PrimaryKeyConstraint("response_id", name=op.f("pk_seeded_errors")),
+    )
+    with op.batch_alter_table("seeded_errors", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_seeded_errors_project_id"), ["project_id"], unique=False
+        )
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("seeded_errors", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_seeded_errors_project_id"))
+
+    op.drop_table("seeded_errors")
     with op.batch_alter_table("reviews", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_reviews_response_id"))
 
@@ -911,14 +1292,23 @@ def downgrade() -> None:
         batch_op.drop_index("ix_webhook_deliveries_due")
 
     op.drop_table("webhook_deliveries")
+    with op.batch_alter_table("task_gates", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_task_gates_project_id"))
+
+    op.drop_table("task_gates")
     with op.batch_alter_table("results", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_results_project_id"))
 
     op.drop_table("results")
+    with op.batch_alter_table("gold_statuses", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_gold_statuses_project_id"))
+
+    op.drop_table("gold_statuses")
     with op.batch_alter_table("generations", schema=None) as batch_op:
         batch_op.drop_index("ix_generations_project_status")
 
     op.drop_table("generations")
+    op.drop_table("experiment_members")
     with op.batch_alter_table("chat_conversations", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_chat_conversations_worker_id"))
         batch_op.drop_index(batch_op.f("ix_chat_conversations_project_id"))
@@ -939,16 +1329,42 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_tasks_batch_id"))
 
     op.drop_table("tasks")
+    with op.batch_alter_table("experiment_variants", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_experiment_variants_experiment_id"))
+
+    op.drop_table("experiment_variants")
+    op.drop_table("worker_weights")
+    op.drop_table("worker_skill_estimates")
+    with op.batch_alter_table("quality_signals", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_quality_signals_worker_id"))
+        batch_op.drop_index("ix_quality_signals_project_status")
+
+    op.drop_table("quality_signals")
+    op.drop_table("quality_policies")
+    with op.batch_alter_table("quality_alarms", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_quality_alarms_project_id"))
+
+    op.drop_table("quality_alarms")
+    with op.batch_alter_table("quality_actions", schema=None) as batch_op:
+        batch_op.drop_index("ix_quality_actions_target")
+        batch_op.drop_index(batch_op.f("ix_quality_actions_project_id"))
+
+    op.drop_table("quality_actions")
     op.drop_table("project_model_setups")
     op.drop_table("guideline_versions")
     with op.batch_alter_table("guideline_questions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_guideline_questions_project_id"))
 
     op.drop_table("guideline_questions")
+    with op.batch_alter_table("experiments", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_experiments_project_id"))
+
+    op.drop_table("experiments")
     with op.batch_alter_table("eval_items", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_eval_items_project_id"))
 
     op.drop_table("eval_items")
+    op.drop_table("confidence_calibrations")
     with op.batch_alter_table("batches", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_batches_project_id"))
         batch_op.drop_index(batch_op.f("ix_batches_org_id"))

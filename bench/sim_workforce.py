@@ -1,0 +1,402 @@
+"""Simulate a realistic crowd on a real data set, end to end through the REST API.
+
+The data: ``zheng_s_dog`` (807 ImageNet dog photos, 4 breeds, 10 real crowd labels each, gold
+for all). Tasks are the photos; 10% become gold. Simulated workers answer through
+``/v1/work/next`` and ``/v1/work/{id}/submit`` of an in-process app (FastAPI TestClient over a
+fresh SQLite file, every request through the real routes, auth and services):
+
+* experts: right 93% of the time, otherwise one of the photo's real wrong labels;
+* regular workers: replay one of the photo's real crowd labels (the data's own 70% accuracy,
+  its own hard photos and confusions);
+* sloppy workers: a random breed 35% of the time, else a real label; fast;
+* spammers: random breeds (two of them) or always the same breed; very fast;
+* model-pasters: mostly right, and paste a model-written rationale;
+* a colluding pair: work in lockstep on the same tasks from one device, give the same answers
+  and near-identical rationales.
+
+Each run is done twice with the same crowd and seed: without quality operations (the platform
+delivers the majority vote at completion) and with them (accuracy target, policy actions,
+Dawid-Skene, calibration, the gate buying expert responses), where the quality recompute (what
+the background job runs) is triggered through ``POST /v1/projects/{id}/quality/recompute``
+every ``--recompute-every`` submits. Prints JSON lines and writes
+``bench/results/sim_workforce.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _harness import emit, write_results  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+
+from assay.api.routes import experiments as experiment_routes  # noqa: E402
+from assay.api.routes import quality as quality_routes  # noqa: E402
+from assay.config import Settings  # noqa: E402
+from assay.services.keys import create_api_key  # noqa: E402
+from assay.store import make_engine, make_session_factory  # noqa: E402
+from assay.store.migrate import upgrade  # noqa: E402
+from tests.support.routers import app_with  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data" / "zheng_s_dog"
+BREEDS = ["b0", "b1", "b2", "b3"]
+TEMPLATE = {
+    "fields": [{"kind": "text", "name": "photo"}],
+    "questions": [
+        {"type": "label", "name": "breed", "prompt": "Which breed is this dog?",
+         "options": [{"value": b} for b in BREEDS]},
+        {"type": "text", "name": "reason", "prompt": "Why? One sentence.", "min_length": 2},
+    ],
+}
+CROWD = {"expert": 4, "regular": 14, "sloppy": 4, "spammer": 4, "model_paster": 2, "colluder": 2}
+BAD_KINDS = {
+    "spammer": {"spammer", "straight_lining"},
+    "model_paster": {"machine_text_worker"},
+    "colluder": {"identical_sequences", "shared_devices", "near_duplicate_text"},
+    "sloppy": {"too_fast", "low_gold_accuracy"},
+}
+FEATURES = ["ears", "muzzle", "coat", "tail", "eyes", "paws", "snout", "fur colour", "size", "forehead"]
+SHAPES = ["pointed", "floppy", "short", "curly", "long", "narrow", "broad", "wavy", "dark", "pale",
+          "thick", "tiny", "round", "droopy", "wiry"]
+PASTER_STYLES = [
+    "Certainly! Here is a comprehensive analysis. The dog in this image exhibits a multifaceted "
+    "combination of features \u2014 notably, the {f} and the {g}. It's important to note that "
+    "these traits play a pivotal role in identification. In conclusion, {b} is the most likely breed.",
+    "Great question! Let's dive in. Upon meticulous examination, the {f} and the intricate {g} "
+    "serve as a testament to its lineage. Furthermore, the overall silhouette underscores a "
+    "robust build. Ultimately, I'd classify it as {b}. I hope this helps!",
+]
+
+
+def load_dog(limit: int | None) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The truth per photo and its real crowd labels (as breed values)."""
+    with open(DATA / "truth.csv", newline="") as handle:
+        truth = {r["question"]: BREEDS[int(r["truth"])] for r in csv.DictReader(handle)}
+    labels: dict[str, list[str]] = defaultdict(list)
+    with open(DATA / "answer.csv", newline="") as handle:
+        for row in csv.DictReader(handle):
+            labels[row["question"]].append(BREEDS[int(row["answer"])])
+    items = sorted(truth, key=int)[:limit] if limit else sorted(truth, key=int)
+    return {i: truth[i] for i in items}, {i: labels[i] for i in items}
+
+
+@dataclass
+class SimWorker:
+    """One simulated worker: kind, API key, and the state of its behaviour."""
+
+    handle: str
+    kind: str
+    key: str
+    device: str
+    rng: random.Random
+    constant: str = "b0"
+    active: bool = True
+    submitted: int = 0
+
+    def answer(self, item: str, truth: str, real: list[str]) -> str:
+        """The breed this worker gives for a photo."""
+        r = self.rng
+        if self.kind == "expert":
+            wrong = [x for x in real if x != truth] or [b for b in BREEDS if b != truth]
+            return truth if r.random() < 0.93 else r.choice(wrong)
+        if self.kind == "sloppy":
+            return r.choice(BREEDS) if r.random() < 0.35 else r.choice(real)
+        if self.kind == "spammer":
+            return self.constant if self.handle.endswith("0") else r.choice(BREEDS)
+        if self.kind == "model_paster":
+            return truth if r.random() < 0.8 else r.choice(real)
+        if self.kind == "colluder":  # one shared "script": the same draw for both
+            return random.Random(f"pair:{item}").choice(real)
+        return r.choice(real)
+
+    def rationale(self, item: str, breed: str) -> tuple[str, dict[str, Any], int]:
+        """The written reason, its telemetry and the active milliseconds."""
+        r = self.rng
+        if self.kind == "model_paster":
+            style = PASTER_STYLES[int(self.handle[-1]) % len(PASTER_STYLES)]
+            f, g = r.sample(FEATURES, 2)
+            text = style.format(f=f, g=g, b=breed)
+            return text, {"pasted_chars": len(text), "keystrokes": r.randint(0, 4)}, r.randint(9000, 16000)
+        if self.kind == "spammer":
+            text = r.choice(["ok", "good", "yes", "dog", "fine"])
+            return text, {"keystrokes": len(text)}, r.randint(700, 1800)
+        if self.kind == "colluder":
+            f, g = random.Random(f"text:{item}").sample(FEATURES, 2)
+            base = f"the {f} and {g} look like {breed} to me"
+            text = base if self.handle.endswith("0") else base + " too"
+            return text, {"keystrokes": len(text)}, r.randint(6000, 12000)
+        parts = [f"{r.choice(SHAPES)} {f}" for f in r.sample(FEATURES, r.randint(1, 3))]
+        text = f"{', '.join(parts)}; {r.choice(['so', 'I think', 'looks like', 'probably'])} {breed}"
+        ms = r.randint(3000, 6000) if self.kind == "sloppy" else r.randint(7000, 16000)
+        return text, {"keystrokes": len(text) + r.randint(0, 6), "pasted_chars": 0}, ms
+
+
+@dataclass
+class Run:
+    """One simulation run's app, ids and bookkeeping."""
+
+    client: TestClient
+    requester: str
+    project_id: str
+    workers: list[SimWorker]
+    item_of: dict[str, str]
+    raw: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    submits: int = 0
+
+
+def headers(key: str) -> dict[str, str]:
+    """Bearer header."""
+    return {"Authorization": f"Bearer {key}"}
+
+
+@contextmanager
+def app(tmp: Path) -> Iterator[tuple[TestClient, Settings]]:
+    """A migrated SQLite database and the API with the quality routers mounted."""
+    url = f"sqlite:///{tmp}/sim.db"
+    upgrade(url)
+    settings = Settings(database_url=url, data_dir=tmp / "data")
+    with TestClient(app_with(settings, quality_routes.router, experiment_routes.router)) as client:
+        yield client, settings
+
+
+def make_crowd(settings: Settings, seed: int) -> tuple[str, list[SimWorker]]:
+    """A requester key and one key per simulated worker."""
+    factory = make_session_factory(make_engine(settings.resolved_database_url()))
+    with factory() as session:
+        requester = create_api_key(session, org_name="sim", role="requester").secret
+    workers = []
+    for kind, count in CROWD.items():
+        for n in range(count):
+            handle = f"{kind}-{n}"
+            with factory() as session:
+                key = create_api_key(session, org_name="sim", role="worker", name=handle).secret
+            device = "shared-laptop" if kind == "colluder" else f"device-{handle}"
+            workers.append(SimWorker(handle, kind, key, device, random.Random(f"{seed}:{handle}"),
+                                     constant=BREEDS[n % 4]))
+    return requester, workers
+
+
+def post(client: TestClient, key: str, url: str, body: Any = None) -> Any:
+    """POST and return the JSON, failing loudly on an unexpected error."""
+    answer = client.post(url, json=body if body is not None else {}, headers=headers(key))
+    if answer.status_code >= 300:
+        raise RuntimeError(f"{url}: {answer.status_code} {answer.text[:300]}")
+    return answer.json()
+
+
+def setup_project(client: TestClient, requester: str, truth: dict[str, str], quality: bool,
+                  rng: random.Random) -> tuple[str, dict[str, str]]:
+    """The project and its tasks (10% gold), in four batches; returns (project id, uid->item)."""
+    project = post(client, requester, "/v1/projects", {
+        "name": "Dog breeds", "template": TEMPLATE, "redundancy": 3, "gold_rate": 0.1,
+        "pay_per_task_cents": 5, "time_estimate_seconds": 12,
+    })
+    items = list(truth)
+    gold = set(rng.sample(items, len(items) // 10))
+    tasks = [{"unique_id": f"dog-{i}", "payload": {"photo": f"Dog photo #{i}"},
+              **({"gold_answer": {"breed": truth[i]}} if i in gold else {})} for i in items]
+    for n in range(4):
+        post(client, requester, f"/v1/projects/{project['id']}/tasks",
+             {"tasks": tasks[n::4], "batch_name": f"batch-{n}"})
+    if quality:
+        client.put(f"/v1/projects/{project['id']}/quality/settings", headers=headers(requester),
+                   json={"quality_target": 0.9, "max_responses": 6})
+    return project["id"], {f"dog-{i}": i for i in items}
+
+
+def work_once(run: Run, worker: SimWorker, truth: dict[str, str], real: dict[str, list[str]]) -> str:
+    """One next + submit; returns 'ok', 'empty' or 'paused'."""
+    client = run.client
+    lease = client.post("/v1/work/next", json={"project_id": run.project_id}, headers=headers(worker.key))
+    if lease.status_code == 403:
+        worker.active = False
+        return "paused"
+    if lease.status_code == 404:
+        return "empty"
+    body = lease.json()
+    item = body["task"]["payload"]["photo"].split("#")[1]
+    breed = worker.answer(item, truth[item], real[item])
+    text, telemetry, ms = worker.rationale(item, breed)
+    telemetry["device_id"] = worker.device
+    post(client, worker.key, f"/v1/work/{body['id']}/submit",
+         {"answer": {"breed": breed, "reason": text}, "active_time_ms": ms, "telemetry": telemetry})
+    run.raw[item].append(breed)
+    worker.submitted += 1
+    run.submits += 1
+    return "ok"
+
+
+def simulate(run: Run, truth: dict[str, str], real: dict[str, list[str]], quality: bool,
+             every: int, rng: random.Random) -> None:
+    """Let the crowd work until nobody can get a task; recompute periodically."""
+    idle_rounds = 0
+    while idle_rounds < 2:
+        progress = False
+        order = [w for w in run.workers if w.active and w.kind != "colluder" or w.handle == "colluder-0"]
+        rng.shuffle(order)
+        for worker in order:
+            if not worker.active:
+                continue
+            # Spammers and sloppy workers are fast: they take more turns.
+            turns = 3 if worker.kind == "spammer" else 2 if worker.kind == "sloppy" else 1
+            for _ in range(turns):
+                status = work_once(run, worker, truth, real)
+                if worker.handle == "colluder-0" and status == "ok":
+                    work_once(run, run.workers[[w.handle for w in run.workers].index("colluder-1")], truth, real)
+                progress |= status == "ok"
+                if quality and run.submits and run.submits % every == 0:
+                    post(run.client, run.requester, f"/v1/projects/{run.project_id}/quality/recompute")
+        if quality:
+            post(run.client, run.requester, f"/v1/projects/{run.project_id}/quality/recompute")
+        idle_rounds = 0 if progress else idle_rounds + 1
+
+
+def list_tasks(run: Run) -> list[dict[str, Any]]:
+    """Every task of the project (paged)."""
+    tasks: list[dict[str, Any]] = []
+    after = ""
+    while True:
+        url = f"/v1/projects/{run.project_id}/tasks?limit=1000" + (f"&after={after}" if after else "")
+        page = run.client.get(url, headers=headers(run.requester)).json()
+        tasks += page
+        if len(page) < 1000:
+            return tasks
+        after = page[-1]["id"]
+
+
+def delivered_results(run: Run, quality: bool) -> dict[str, tuple[str, float | None]]:
+    """Item -> (delivered breed, confidence) for the regular tasks that were delivered."""
+    out = {}
+    for task in list_tasks(run):
+        if task["is_gold"] or task["state"] not in ("complete", "delivered"):
+            continue
+        if quality:
+            gate = run.client.get(f"/v1/tasks/{task['id']}/gate", headers=headers(run.requester)).json()
+            if gate["status"] != "released":
+                continue
+        result = run.client.get(f"/v1/tasks/{task['id']}/result", headers=headers(run.requester))
+        if result.status_code == 200:
+            body = result.json()
+            out[run.item_of[task["unique_id"]]] = (body["answer"]["breed"], body["confidence"])
+    return out
+
+
+def plain_majority(raw: dict[str, list[str]], truth: dict[str, str], rng: random.Random) -> float:
+    """Accuracy of the majority vote over every answer collected (ties at random)."""
+    right = 0.0
+    for item, votes in raw.items():
+        tally = Counter(votes)
+        top = max(tally.values())
+        winners = [b for b, n in tally.items() if n == top]
+        right += (truth[item] in winners) / len(winners)
+    return right / max(len(raw), 1)
+
+
+def detection(run: Run) -> dict[str, dict[str, float]]:
+    """Precision and recall of each bad-worker kind's detectors, from the flagged signals."""
+    ids = {post_me(run, w.key): w for w in run.workers}
+    signals = run.client.get(f"/v1/projects/{run.project_id}/quality/signals?flagged=true&limit=5000",
+                             headers=headers(run.requester)).json()
+    flagged: dict[str, set[str]] = defaultdict(set)
+    for signal in signals:
+        for worker_id in (signal["worker_id"], signal["other_worker_id"]):
+            if worker_id in ids:
+                flagged[signal["kind"]].add(ids[worker_id].handle)
+    report = {}
+    for kind, detectors in BAD_KINDS.items():
+        caught = set().union(*(flagged[d] for d in detectors))
+        truly = {w.handle for w in run.workers if w.kind == kind}
+        hits = len(caught & truly)
+        report[kind] = {"precision": hits / len(caught) if caught else 1.0,
+                        "recall": hits / len(truly), "flagged": len(caught), "actual": len(truly),
+                        "false_positives": sorted(caught - truly)}
+    return report
+
+
+def post_me(run: Run, key: str) -> str:
+    """The worker id behind a key."""
+    return str(run.client.get("/v1/me", headers=headers(key)).json()["id"])
+
+
+def calibration(delivered: dict[str, tuple[str, float | None]], truth: dict[str, str]) -> dict[str, Any]:
+    """Accuracy per confidence bin of the delivered results (calibration check on all truth)."""
+    bins: dict[str, list[bool]] = defaultdict(list)
+    for item, (breed, confidence) in delivered.items():
+        if confidence is None:
+            continue
+        edge = min(int(confidence * 20) / 20, 0.95)
+        bins[f"{edge:.2f}"].append(breed == truth[item])
+    gap = sum(abs(sum(v) / len(v) - (float(k) + 0.025)) * len(v) for k, v in bins.items())
+    total = sum(len(v) for v in bins.values())
+    return {"ece": gap / total if total else None,
+            "bins": {k: {"n": len(v), "accuracy": round(sum(v) / len(v), 4)} for k, v in sorted(bins.items())}}
+
+
+def one_run(quality: bool, limit: int | None, seed: int, every: int) -> dict[str, Any]:
+    """Simulate the crowd once; return the measurements."""
+    truth, real = load_dog(limit)
+    rng = random.Random(seed)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp, app(Path(tmp)) as (client, settings):
+        requester, workers = make_crowd(settings, seed)
+        project_id, item_of = setup_project(client, requester, truth, quality, rng)
+        run = Run(client, requester, project_id, workers, item_of)
+        simulate(run, truth, real, quality, every, rng)
+        delivered = delivered_results(run, quality)
+        regular = [i for i in truth if f"dog-{i}" in item_of and not _is_gold(run, i)]
+        accuracy = sum(b == truth[i] for i, (b, _) in delivered.items()) / max(len(delivered), 1)
+        record: dict[str, Any] = {
+            "quality_operations": quality, "items": len(truth), "seed": seed,
+            "submits": run.submits, "seconds": round(time.perf_counter() - started, 1),
+            "delivered": len(delivered), "regular_tasks": len(regular),
+            "delivered_accuracy": round(accuracy, 4),
+            "plain_majority_vote_all_answers": round(plain_majority(run.raw, truth, rng), 4),
+            "responses_per_delivered_task": round(run.submits / max(len(delivered), 1), 2),
+        }
+        if quality:
+            record["detection"] = detection(run)
+            record["calibration"] = calibration(delivered, truth)
+        return record
+
+
+_GOLD: dict[str, set[str]] = {}
+
+
+def _is_gold(run: Run, item: str) -> bool:
+    if run.project_id not in _GOLD:
+        _GOLD[run.project_id] = {run.item_of[t["unique_id"]] for t in list_tasks(run) if t["is_gold"]}
+    return item in _GOLD[run.project_id]
+
+
+def main() -> None:
+    """Run the simulation without and with quality operations, for each seed."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="200 photos, one seed")
+    parser.add_argument("--seeds", type=int, default=2)
+    parser.add_argument("--recompute-every", type=int, default=150)
+    args = parser.parse_args()
+    limit, seeds = (200, 1) if args.quick else (None, args.seeds)
+    records = []
+    for seed in range(seeds):
+        for quality in (False, True):
+            records.append(emit(one_run(quality, limit, seed, args.recompute_every)))
+    write_results("sim_workforce", records, data="zheng_s_dog", crowd=CROWD,
+                  transport="in-process TestClient (real routes, SQLite)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,162 @@
+"""The per-project ``quality.recompute`` job: score, detect, act, calibrate, gate, watch.
+
+A submit enqueues the job (one pending per project, a few seconds later, so a burst of submits
+is handled by one run). One run, in one transaction:
+
+1. truth inference (Dawid-Skene) and every worker-skill model, estimates stored;
+2. the detectors; the policy's actions on new flags (exclusions re-queue tasks); if anything
+   was excluded or re-weighted, truth inference runs again without it;
+3. the confidence calibration on gold; every result's answer and calibrated confidence;
+4. the delivery gate for tasks held, buying or escalated; process-control charts;
+5. experiment upkeep (new units assigned, variant pay).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from assay.domain.enums import Role
+from assay.errors import NotFound
+from assay.services import delivery_gate
+from assay.services.actor import Actor
+from assay.services.confidence import fit_project_calibration
+from assay.services.experiments import run_experiment_upkeep
+from assay.services.gold_lifecycle import detect_distinguishable_gold, detect_gold_leaks
+from assay.services.jobs import enqueue_job, register_handler
+from assay.services.projects import load_project
+from assay.services.quality_actions import apply_policy
+from assay.services.quality_data import ProjectData, load_project_data
+from assay.services.quality_policy import Policy, policy_for
+from assay.services.quality_scoring import Scoring, score_workers
+from assay.services.quality_signals import run_detectors
+from assay.services.spc import evaluate_spc
+from assay.store import Session
+from assay.store import projects as project_store
+from assay.store import quality_gate as gate_store
+from assay.store import tasks as task_store
+from assay.store.models import Project, Response
+
+JOB_KIND = "quality.recompute"
+DELAY_SECONDS = 5.0
+HELD = ("waiting_review", "buying", "escalated", "requeued")
+
+
+def schedule_recompute(session: Session, project: Project) -> None:
+    """Enqueue the project's recompute in the caller's transaction (deduplicated; flushes)."""
+    if project.kind != "standard":
+        return
+    enqueue_job(
+        session,
+        org_id=project.org_id,
+        kind=JOB_KIND,
+        payload={"project_id": project.id},
+        dedupe_key=f"{JOB_KIND}:{project.id}",
+        delay_seconds=DELAY_SECONDS,
+    )
+
+
+def install_quality_jobs() -> None:
+    """Register the recompute handler with the job runner (call once at start-up)."""
+    register_handler(JOB_KIND, _handle)
+
+
+def _handle(session: Session, org_id: str, payload: dict[str, Any]) -> None:
+    project = project_store.get_project(session, org_id, str(payload["project_id"]))
+    if project is None:
+        return  # the project is gone; nothing to do
+    recompute_project(session, project)
+
+
+@dataclass
+class RecomputeReport:
+    """What one recompute found and did."""
+
+    responses: int = 0
+    workers_scored: int = 0
+    new_flags: int = 0
+    actions: list[str] = field(default_factory=list)
+    alarms: int = 0
+    results_updated: int = 0
+    gates: dict[str, int] = field(default_factory=dict)
+    calibration_samples: int = 0
+
+
+def run_recompute(session: Session, actor: Actor, project_id: str) -> RecomputeReport:
+    """Recompute a project now (operations); commits."""
+    actor.require(Role.REQUESTER)
+    project = load_project(session, actor, project_id)
+    return recompute_project(session, project)
+
+
+def recompute_project(session: Session, project: Project) -> RecomputeReport:
+    """Run every quality step over the project and commit once."""
+    policy = policy_for(session, project)
+    report = RecomputeReport()
+    run_experiment_upkeep(session, project)
+    data = load_project_data(session, project)
+    scoring = score_workers(session, data, policy.number("default_accuracy"))
+    flagged = run_detectors(
+        session,
+        data,
+        scoring,
+        min_gold_accuracy=policy.number("min_gold_accuracy"),
+        extra=detect_gold_leaks(data) + detect_distinguishable_gold(data),
+    )
+    actions = apply_policy(session, project, policy, flagged)
+    if any(a.kind in ("exclude_responses", "downweight") for a in actions):
+        data = load_project_data(session, project)
+        scoring = score_workers(session, data, policy.number("default_accuracy"))
+    report.alarms = len(evaluate_spc(session, data, scoring, policy))
+    calibration = fit_project_calibration(session, data, scoring)
+    report.calibration_samples = calibration.samples if calibration else 0
+    report.results_updated, report.gates = _refresh_results(session, data, scoring, policy)
+    report.responses, report.workers_scored = len(data.responses), len(scoring.accuracy)
+    report.new_flags, report.actions = len(flagged), [a.kind for a in actions]
+    session.commit()
+    return report
+
+
+def _refresh_results(
+    session: Session, data: ProjectData, scoring: Scoring, policy: Policy
+) -> tuple[int, dict[str, int]]:
+    """Update every result from the new estimates; re-decide the gate's held tasks."""
+    project = data.project
+    context = delivery_gate.load_context(
+        session, project, accuracy=dict(scoring.accuracy), weights=data.weights
+    )
+    context.policy = policy
+    accepted: dict[str, list[Response]] = defaultdict(list)
+    for response in data.responses:
+        if response.status == "accepted":
+            accepted[response.task_id].append(response)
+    updated = 0
+    for result in gate_store.list_results(session, project.id):
+        task = data.tasks.get(result.task_id)
+        if task is None or task.is_gold:
+            continue
+        if delivery_gate.update_result(session, context, task, accepted[task.id]) is not None:
+            updated += 1
+    gates: dict[str, int] = {}
+    if project.quality_target is not None:
+        for gate in gate_store.list_gates(session, project.id, statuses=HELD):
+            task = task_store.get_task_for_update(session, gate.task_id)
+            if task is not None and task.state == "complete":
+                delivery_gate.decide_task(session, context, task)
+            elif task is not None and gate.status == "buying":
+                delivery_gate.release_if_reached(session, context, task, gate)
+        for gate in gate_store.list_gates(session, project.id):
+            gates[gate.status] = gates.get(gate.status, 0) + 1
+    session.flush()
+    return updated, gates
+
+
+def task_project(session: Session, org_id: str, task_id: str) -> Project:
+    """Return the project of a task (for edges that only know the task)."""
+    task = task_store.get_task(session, org_id, task_id)
+    if task is None:
+        raise NotFound(f"No task {task_id!r} in this organisation.")
+    project = project_store.get_project(session, org_id, task.project_id)
+    assert project is not None
+    return project

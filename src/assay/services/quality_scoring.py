@@ -1,0 +1,215 @@
+"""Live worker scoring: gold posterior, agreement from truth inference, reviewer grades, combined.
+
+Every estimate is stored per worker and skill with an interval (``worker_skill_estimates``):
+
+* ``gold``: the Beta-binomial posterior of :class:`~assay.quality.GoldSkill`;
+* ``agreement``: expected agreement with Dawid-Skene's truth, leave-one-out (a worker's own
+  answer is divided out of the task posterior first, so three answers per task do not flatter);
+* ``review``: the worker's fair score in the many-facet model of reviewer grades;
+* ``combined``: the accuracy the delivery gate and the expert routing use, a Beta posterior
+  whose evidence is the gold answers plus half-weighted agreement evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from assay.quality import DawidSkene, GoldSkill, ManyFacetModel
+from assay.quality.signals import beta_interval
+from assay.quality.signals.spammer import worker_confusion_counts
+from assay.services.quality_data import AnswerMatrix, ProjectData, encode_answers, skill_key
+from assay.store import Session
+from assay.store import quality_ops as store
+
+FloatArray = NDArray[np.float64]
+LEVEL = 0.9
+AGREEMENT_DISCOUNT = 0.5  # an agreement "answer" is weaker evidence than a gold answer
+
+
+@dataclass
+class Scoring:
+    """What truth inference and the skill models found, for the rest of the recompute."""
+
+    matrix: AnswerMatrix | None = None
+    posteriors: FloatArray | None = None  # (n_tasks, K), gold tasks clamped to their truth
+    confusions: FloatArray | None = None  # Dawid-Skene's errors_, [worker, true, answer]
+    counts: FloatArray | None = None  # leave-one-out (worker, true, answer) counts
+    class_prior: list[float] | None = None
+    accuracy: dict[str, float] = field(default_factory=dict)  # combined, per worker
+    gold: dict[str, tuple[float, float]] = field(default_factory=dict)  # (right, answered)
+    default_accuracy: float = 0.7
+
+
+def fit_truth(matrix: AnswerMatrix) -> tuple[FloatArray, FloatArray, list[float]]:
+    """Fit Dawid-Skene; return posteriors (gold clamped), confusions and the class prior."""
+    model = DawidSkene().fit(
+        matrix.task_idx,
+        matrix.worker_idx,
+        matrix.label_idx,
+        n_tasks=len(matrix.task_ids),
+        n_workers=len(matrix.worker_ids),
+        n_classes=matrix.n_classes,
+    )
+    posteriors = np.array(model.probas_, dtype=np.float64)
+    for task_code, truth in matrix.gold.items():
+        posteriors[task_code] = 0.0
+        posteriors[task_code, truth] = 1.0
+    return posteriors, np.asarray(model.errors_), [float(p) for p in model.priors_]
+
+
+def _gold_counts(data: ProjectData) -> dict[str, tuple[float, float]]:
+    right: dict[str, float] = {}
+    seen: dict[str, float] = {}
+    for response in data.scored():
+        if response.gold_correct is None:
+            continue
+        seen[response.worker_id] = seen.get(response.worker_id, 0.0) + 1
+        right[response.worker_id] = right.get(response.worker_id, 0.0) + response.gold_correct
+    return {w: (right.get(w, 0.0), n) for w, n in seen.items()}
+
+
+def _store_gold(session: Session, data: ProjectData, gold: dict[str, tuple[float, float]]) -> None:
+    if not gold:
+        return
+    workers = list(gold)
+    index = np.repeat(np.arange(len(workers)), [int(gold[w][1]) for w in workers])
+    correct = np.concatenate(
+        [np.r_[np.ones(int(gold[w][0])), np.zeros(int(gold[w][1] - gold[w][0]))] for w in workers]
+    )
+    model = GoldSkill(level=LEVEL).fit(index, correct, n_workers=len(workers))
+    for code, worker_id in enumerate(workers):
+        store.upsert_estimate(
+            session,
+            org_id=data.project.org_id,
+            worker_id=worker_id,
+            skill=skill_key(data.project),
+            source="gold",
+            mean=float(model.means_[code, 0]),
+            low=float(model.lower_[code, 0]),
+            high=float(model.upper_[code, 0]),
+            n=float(model.counts_[code, 0]),
+        )
+
+
+def _store_agreement(
+    session: Session, data: ProjectData, scoring: Scoring
+) -> dict[str, tuple[float, float]]:
+    matrix, counts = scoring.matrix, scoring.counts
+    agreement: dict[str, tuple[float, float]] = {}
+    if matrix is None or counts is None:
+        return agreement
+    for code, worker_id in enumerate(matrix.worker_ids):
+        total = float(counts[code].sum())
+        right = float(np.trace(counts[code]))
+        low, high = beta_interval(right, total, LEVEL, (1.0, 1.0))
+        agreement[worker_id] = (right, total)
+        store.upsert_estimate(
+            session,
+            org_id=data.project.org_id,
+            worker_id=worker_id,
+            skill=skill_key(data.project),
+            source="agreement",
+            mean=(right + 1) / (total + 2),
+            low=low,
+            high=high,
+            n=total,
+        )
+    return agreement
+
+
+def _store_reviews(session: Session, data: ProjectData) -> None:
+    """Fit the many-facet model of reviewer grades (rubric score, else accept = 1 / reject = 0)."""
+    rows = [
+        (
+            response.worker_id,
+            response.task_id,
+            review.reviewer_id,
+            review.score if review.score is not None else float(review.verdict == "accept"),
+        )
+        for review, response in store.list_project_reviews(session, data.project.id)
+    ]
+    if len(rows) < 2:
+        return
+    workers = sorted({r[0] for r in rows})
+    tasks = sorted({r[1] for r in rows})
+    reviewers = sorted({r[2] for r in rows})
+    model = ManyFacetModel().fit(
+        [workers.index(r[0]) for r in rows],
+        [tasks.index(r[1]) for r in rows],
+        [reviewers.index(r[2]) for r in rows],
+        [r[3] for r in rows],
+        n_workers=len(workers),
+        n_tasks=len(tasks),
+        n_reviewers=len(reviewers),
+    )
+    counts = np.bincount([workers.index(r[0]) for r in rows], minlength=len(workers))
+    for code, worker_id in enumerate(workers):
+        fair, se = float(model.fair_scores_[code]), float(model.skill_se_[code])
+        store.upsert_estimate(
+            session,
+            org_id=data.project.org_id,
+            worker_id=worker_id,
+            skill=skill_key(data.project),
+            source="review",
+            mean=fair,
+            low=fair - 1.645 * se,
+            high=fair + 1.645 * se,
+            n=float(counts[code]),
+        )
+
+
+def _combine(
+    session: Session,
+    data: ProjectData,
+    scoring: Scoring,
+    agreement: dict[str, tuple[float, float]],
+) -> None:
+    workers = set(agreement) | set(scoring.gold)
+    for worker_id in workers:
+        agree_right, agree_n = agreement.get(worker_id, (0.0, 0.0))
+        gold_right, gold_n = scoring.gold.get(worker_id, (0.0, 0.0))
+        prior = scoring.default_accuracy
+        alpha = 2 * prior + AGREEMENT_DISCOUNT * agree_right + gold_right
+        beta = 2 * (1 - prior) + AGREEMENT_DISCOUNT * (agree_n - agree_right) + gold_n - gold_right
+        mean = alpha / (alpha + beta)
+        low, high = beta_interval(
+            alpha - 2 * prior, alpha + beta - 2, LEVEL, (2 * prior, 2 * (1 - prior))
+        )
+        scoring.accuracy[worker_id] = mean
+        store.upsert_estimate(
+            session,
+            org_id=data.project.org_id,
+            worker_id=worker_id,
+            skill=skill_key(data.project),
+            source="combined",
+            mean=mean,
+            low=low,
+            high=high,
+            n=agree_n + gold_n,
+        )
+
+
+def score_workers(session: Session, data: ProjectData, default_accuracy: float) -> Scoring:
+    """Run truth inference and every skill model over the project; store the estimates."""
+    scoring = Scoring(default_accuracy=default_accuracy)
+    scoring.matrix = encode_answers(data, data.scored())
+    if scoring.matrix is not None and len(scoring.matrix.worker_ids) >= 1:
+        matrix = scoring.matrix
+        scoring.posteriors, scoring.confusions, scoring.class_prior = fit_truth(matrix)
+        scoring.counts = worker_confusion_counts(
+            matrix.task_idx,
+            matrix.worker_idx,
+            matrix.label_idx,
+            scoring.posteriors,
+            scoring.confusions,
+        )
+    scoring.gold = _gold_counts(data)
+    _store_gold(session, data, scoring.gold)
+    agreement = _store_agreement(session, data, scoring)
+    _store_reviews(session, data)
+    _combine(session, data, scoring, agreement)
+    session.flush()
+    return scoring

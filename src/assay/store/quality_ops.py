@@ -1,0 +1,324 @@
+"""Queries of quality operations: signals, skill estimates, weights, policies, actions, alarms."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from assay.store.base import new_id, utcnow
+from assay.store.models import Assignment, Response, Review, Task
+from assay.store.models.quality_ops import (
+    QualityAction,
+    QualityAlarm,
+    QualityPolicy,
+    QualitySignal,
+    WorkerSkillEstimate,
+    WorkerWeight,
+)
+
+
+def list_project_responses(session: Session, project_id: str) -> list[Response]:
+    """Every response of a project, oldest first (not the errors planted to audit reviewers)."""
+    query = (
+        select(Response)
+        .join(Task, Task.id == Response.task_id)
+        .where(Response.project_id == project_id, Task.state != "audit")
+    )
+    return list(session.scalars(query.order_by(Response.created_at, Response.id)))
+
+
+def list_project_tasks(session: Session, project_id: str) -> list[Task]:
+    """Every task of a project (regular and gold; not the hidden review-audit copies)."""
+    query = select(Task).where(Task.project_id == project_id, Task.state != "audit")
+    return list(session.scalars(query))
+
+
+def list_project_reviews(session: Session, project_id: str) -> list[tuple[Review, Response]]:
+    """Every review of the project's responses, with the response reviewed."""
+    rows = session.execute(
+        select(Review, Response)
+        .join(Response, Response.id == Review.response_id)
+        .join(Task, Task.id == Response.task_id)
+        .where(Response.project_id == project_id, Task.state != "audit")
+        .order_by(Review.created_at)
+    )
+    return [(review, response) for review, response in rows]
+
+
+def get_signal(
+    session: Session, project_id: str, kind: str, subject_id: str
+) -> QualitySignal | None:
+    """Return the signal of one detector on one subject."""
+    return session.scalar(
+        select(QualitySignal).where(
+            QualitySignal.project_id == project_id,
+            QualitySignal.kind == kind,
+            QualitySignal.subject_id == subject_id,
+        )
+    )
+
+
+def get_signal_by_id(session: Session, org_id: str, signal_id: str) -> QualitySignal | None:
+    """Return a signal of this organisation."""
+    query = select(QualitySignal).where(
+        QualitySignal.org_id == org_id, QualitySignal.id == signal_id
+    )
+    return session.scalar(query)
+
+
+def save_signal(session: Session, signal: QualitySignal) -> QualitySignal:
+    """Insert a new signal (giving it an id) or flush changes to a loaded one."""
+    if not signal.id:
+        signal.id = new_id("sig")
+        session.add(signal)
+    session.flush()
+    return signal
+
+
+def list_signals(
+    session: Session,
+    project_id: str,
+    *,
+    status: str | None = None,
+    kind: str | None = None,
+    worker_id: str | None = None,
+    flagged_only: bool = False,
+    limit: int = 500,
+) -> list[QualitySignal]:
+    """Return a project's signals, highest score first."""
+    query = select(QualitySignal).where(QualitySignal.project_id == project_id)
+    if status:
+        query = query.where(QualitySignal.status == status)
+    if kind:
+        query = query.where(QualitySignal.kind == kind)
+    if worker_id:
+        query = query.where(
+            (QualitySignal.worker_id == worker_id) | (QualitySignal.other_worker_id == worker_id)
+        )
+    if flagged_only:
+        query = query.where(QualitySignal.flagged.is_(True))
+    query = query.order_by(QualitySignal.score.desc(), QualitySignal.id).limit(limit)
+    return list(session.scalars(query))
+
+
+def list_worker_signals(session: Session, org_id: str, worker_id: str) -> list[QualitySignal]:
+    """Every signal about a worker across the organisation's projects."""
+    query = select(QualitySignal).where(
+        QualitySignal.org_id == org_id,
+        (QualitySignal.worker_id == worker_id) | (QualitySignal.other_worker_id == worker_id),
+    )
+    return list(session.scalars(query.order_by(QualitySignal.score.desc())))
+
+
+def upsert_estimate(
+    session: Session,
+    *,
+    org_id: str,
+    worker_id: str,
+    skill: str,
+    source: str,
+    mean: float,
+    low: float,
+    high: float,
+    n: float,
+) -> None:
+    """Store a worker's estimate for one skill and source, replacing the previous one."""
+    row = session.scalar(
+        select(WorkerSkillEstimate).where(
+            WorkerSkillEstimate.worker_id == worker_id,
+            WorkerSkillEstimate.skill == skill,
+            WorkerSkillEstimate.source == source,
+        )
+    )
+    if row is None:
+        row = WorkerSkillEstimate(org_id=org_id, worker_id=worker_id, skill=skill, source=source)
+        session.add(row)
+    row.mean, row.low, row.high, row.n, row.updated_at = mean, low, high, n, utcnow()
+
+
+def list_estimates(
+    session: Session, org_id: str, *, skill: str | None = None, worker_id: str | None = None
+) -> list[WorkerSkillEstimate]:
+    """Skill estimates of the organisation, filtered by skill and/or worker."""
+    query = select(WorkerSkillEstimate).where(WorkerSkillEstimate.org_id == org_id)
+    if skill:
+        query = query.where(WorkerSkillEstimate.skill == skill)
+    if worker_id:
+        query = query.where(WorkerSkillEstimate.worker_id == worker_id)
+    return list(session.scalars(query.order_by(WorkerSkillEstimate.worker_id)))
+
+
+def best_accuracy(session: Session, worker_id: str, skills: Sequence[str]) -> float | None:
+    """Return the worker's best combined accuracy over ``skills`` (None: never estimated)."""
+    if not skills:
+        return None
+    value = session.scalar(
+        select(func.max(WorkerSkillEstimate.mean)).where(
+            WorkerSkillEstimate.worker_id == worker_id,
+            WorkerSkillEstimate.skill.in_(list(skills)),
+            WorkerSkillEstimate.source == "combined",
+        )
+    )
+    return None if value is None else float(value)
+
+
+def get_weights(session: Session, project_id: str) -> dict[str, float]:
+    """Worker id -> weight for the workers of a project whose weight is not 1."""
+    rows = session.execute(
+        select(WorkerWeight.worker_id, WorkerWeight.weight).where(
+            WorkerWeight.project_id == project_id
+        )
+    )
+    return {worker_id: float(weight) for worker_id, weight in rows}
+
+
+def set_weight(
+    session: Session, *, org_id: str, project_id: str, worker_id: str, weight: float
+) -> float:
+    """Set a worker's weight in a project; returns the previous weight."""
+    row = session.get(WorkerWeight, (project_id, worker_id))
+    if row is None:
+        row = WorkerWeight(project_id=project_id, worker_id=worker_id, org_id=org_id, weight=1.0)
+        session.add(row)
+    previous = float(row.weight)
+    row.weight, row.updated_at = weight, utcnow()
+    session.flush()
+    return previous
+
+
+def get_policy(session: Session, project_id: str) -> QualityPolicy | None:
+    """Return a project's quality policy, if one was saved."""
+    return session.get(QualityPolicy, project_id)
+
+
+def save_policy(
+    session: Session,
+    *,
+    org_id: str,
+    project_id: str,
+    rules: list[Any],
+    settings: dict[str, Any],
+    actor: str,
+) -> QualityPolicy:
+    """Insert or replace a project's policy."""
+    policy = session.get(QualityPolicy, project_id)
+    if policy is None:
+        policy = QualityPolicy(project_id=project_id, org_id=org_id)
+        session.add(policy)
+    policy.rules, policy.settings = rules, settings
+    policy.updated_by, policy.updated_at = actor, utcnow()
+    session.flush()
+    return policy
+
+
+def insert_action(session: Session, action: QualityAction) -> QualityAction:
+    """Record an action (flushed with the change it made)."""
+    action.id = action.id or new_id("qac")
+    session.add(action)
+    session.flush()
+    return action
+
+
+def get_action(session: Session, org_id: str, action_id: str) -> QualityAction | None:
+    """Return an action of this organisation."""
+    query = select(QualityAction).where(
+        QualityAction.org_id == org_id, QualityAction.id == action_id
+    )
+    return session.scalar(query)
+
+
+def find_actions(
+    session: Session, project_id: str, kind: str, target_id: str
+) -> list[QualityAction]:
+    """Actions of one kind on one target in a project, newest first (reverted ones included)."""
+    query = select(QualityAction).where(
+        QualityAction.project_id == project_id,
+        QualityAction.kind == kind,
+        QualityAction.target_id == target_id,
+    )
+    return list(session.scalars(query.order_by(QualityAction.created_at.desc())))
+
+
+def list_actions(
+    session: Session, project_id: str, *, target_id: str | None = None, limit: int = 500
+) -> list[QualityAction]:
+    """Return a project's actions, newest first."""
+    query = select(QualityAction).where(QualityAction.project_id == project_id)
+    if target_id:
+        query = query.where(QualityAction.target_id == target_id)
+    query = query.order_by(QualityAction.created_at.desc(), QualityAction.id.desc())
+    return list(session.scalars(query.limit(limit)))
+
+
+def insert_alarm(session: Session, alarm: QualityAlarm) -> QualityAlarm:
+    """Record an alarm."""
+    alarm.id = alarm.id or new_id("alm")
+    session.add(alarm)
+    session.flush()
+    return alarm
+
+
+def find_open_alarm(
+    session: Session, project_id: str, scope: str, subject_id: str, metric: str
+) -> QualityAlarm | None:
+    """Return the open alarm on a subject and metric, if any."""
+    return session.scalar(
+        select(QualityAlarm).where(
+            QualityAlarm.project_id == project_id,
+            QualityAlarm.scope == scope,
+            QualityAlarm.subject_id == subject_id,
+            QualityAlarm.metric == metric,
+            QualityAlarm.status == "open",
+        )
+    )
+
+
+def list_alarms(
+    session: Session, project_id: str, *, status: str | None = None
+) -> list[QualityAlarm]:
+    """Return a project's alarms, newest first."""
+    query = select(QualityAlarm).where(QualityAlarm.project_id == project_id)
+    if status:
+        query = query.where(QualityAlarm.status == status)
+    return list(session.scalars(query.order_by(QualityAlarm.created_at.desc())))
+
+
+def get_alarm(session: Session, org_id: str, alarm_id: str) -> QualityAlarm | None:
+    """Return an alarm of this organisation."""
+    query = select(QualityAlarm).where(QualityAlarm.org_id == org_id, QualityAlarm.id == alarm_id)
+    return session.scalar(query)
+
+
+def set_response_statuses(session: Session, statuses: dict[str, str]) -> None:
+    """Set the status of several responses (by id)."""
+    for response_id, status in statuses.items():
+        session.execute(
+            update(Response)
+            .where(Response.id == response_id)
+            .values(status=status)
+            .execution_options(synchronize_session="fetch")
+        )
+
+
+def count_active_leases(session: Session, task_id: str, now: datetime) -> int:
+    """Unexpired active leases on a task."""
+    return int(
+        session.scalar(
+            select(func.count(Assignment.id)).where(
+                Assignment.task_id == task_id,
+                Assignment.status == "active",
+                Assignment.expires_at >= now,
+            )
+        )
+        or 0
+    )
+
+
+def list_open_batch_tasks(session: Session, batch_id: str) -> list[Task]:
+    """Return the open tasks of a batch."""
+    query = select(Task).where(Task.batch_id == batch_id, Task.state == "open")
+    return list(session.scalars(query))
