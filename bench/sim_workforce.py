@@ -1,14 +1,14 @@
 """Simulate a realistic crowd on a real data set, end to end through the REST API.
 
 The data: ``zheng_s_dog`` (807 ImageNet dog photos, 4 breeds, 10 real crowd labels each, gold
-for all). Tasks are the photos; 10% become gold. Simulated workers answer through
+for all). Tasks are the photos; 5% become gold, shown at a 15% rate. Simulated workers answer through
 ``/v1/work/next`` and ``/v1/work/{id}/submit`` of an in-process app (FastAPI TestClient over a
 fresh SQLite file, every request through the real routes, auth and services):
 
 * experts: right 93% of the time, otherwise one of the photo's real wrong labels;
 * regular workers: replay one of the photo's real crowd labels (the data's own 70% accuracy,
   its own hard photos and confusions);
-* sloppy workers: a random breed 35% of the time, else a real label; fast;
+* sloppy workers: a random breed 25% of the time, else a real label; fast;
 * spammers: random breeds (two of them) or always the same breed; very fast;
 * model-pasters: mostly right, and paste a model-written rationale;
 * a colluding pair: work in lockstep on the same tasks from one device, give the same answers
@@ -53,6 +53,7 @@ from assay.store.migrate import upgrade  # noqa: E402
 from tests.support.routers import app_with  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "zheng_s_dog"
+GOLD_SHARE, GOLD_RATE = 0.05, 0.15  # a small gold pool, shown often
 BREEDS = ["b0", "b1", "b2", "b3"]
 TEMPLATE = {
     "fields": [{"kind": "text", "name": "photo"}],
@@ -114,7 +115,7 @@ class SimWorker:
             wrong = [x for x in real if x != truth] or [b for b in BREEDS if b != truth]
             return truth if r.random() < 0.93 else r.choice(wrong)
         if self.kind == "sloppy":
-            return r.choice(BREEDS) if r.random() < 0.35 else r.choice(real)
+            return r.choice(BREEDS) if r.random() < 0.25 else r.choice(real)
         if self.kind == "spammer":
             return self.constant if self.handle.endswith("0") else r.choice(BREEDS)
         if self.kind == "model_paster":
@@ -154,6 +155,7 @@ class Run:
     project_id: str
     workers: list[SimWorker]
     item_of: dict[str, str]
+    gold: set[str]
     raw: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     submits: int = 0
 
@@ -199,14 +201,14 @@ def post(client: TestClient, key: str, url: str, body: Any = None) -> Any:
 
 
 def setup_project(client: TestClient, requester: str, truth: dict[str, str], quality: bool,
-                  rng: random.Random) -> tuple[str, dict[str, str]]:
-    """The project and its tasks (10% gold), in four batches; returns (project id, uid->item)."""
+                  rng: random.Random) -> tuple[str, dict[str, str], set[str]]:
+    """The project and its tasks (5% gold), in four batches; returns (project id, uid->item)."""
     project = post(client, requester, "/v1/projects", {
-        "name": "Dog breeds", "template": TEMPLATE, "redundancy": 3, "gold_rate": 0.1,
+        "name": "Dog breeds", "template": TEMPLATE, "redundancy": 3, "gold_rate": GOLD_RATE,
         "pay_per_task_cents": 5, "time_estimate_seconds": 12,
     })
     items = list(truth)
-    gold = set(rng.sample(items, len(items) // 10))
+    gold = set(rng.sample(items, int(len(items) * GOLD_SHARE)))
     tasks = [{"unique_id": f"dog-{i}", "payload": {"photo": f"Dog photo #{i}"},
               **({"gold_answer": {"breed": truth[i]}} if i in gold else {})} for i in items]
     for n in range(4):
@@ -215,11 +217,11 @@ def setup_project(client: TestClient, requester: str, truth: dict[str, str], qua
     if quality:
         client.put(f"/v1/projects/{project['id']}/quality/settings", headers=headers(requester),
                    json={"quality_target": 0.9, "max_responses": 6})
-    return project["id"], {f"dog-{i}": i for i in items}
+    return project["id"], {f"dog-{i}": i for i in items}, gold
 
 
 def work_once(run: Run, worker: SimWorker, truth: dict[str, str], real: dict[str, list[str]]) -> str:
-    """One next + submit; returns 'ok', 'empty' or 'paused'."""
+    """One next + submit; returns 'ok', 'gold', 'empty' or 'paused'."""
     client = run.client
     lease = client.post("/v1/work/next", json={"project_id": run.project_id}, headers=headers(worker.key))
     if lease.status_code == 403:
@@ -234,32 +236,42 @@ def work_once(run: Run, worker: SimWorker, truth: dict[str, str], real: dict[str
     telemetry["device_id"] = worker.device
     post(client, worker.key, f"/v1/work/{body['id']}/submit",
          {"answer": {"breed": breed, "reason": text}, "active_time_ms": ms, "telemetry": telemetry})
-    run.raw[item].append(breed)
     worker.submitted += 1
     run.submits += 1
+    if item in run.gold:
+        return "gold"
+    run.raw[item].append(breed)
     return "ok"
+
+
+def take_turn(run: Run, worker: SimWorker, truth: dict[str, str], real: dict[str, list[str]]) -> str:
+    """One task for a worker (the colluding pair works in lockstep: the follower goes next)."""
+    status = work_once(run, worker, truth, real)
+    follower = next(w for w in run.workers if w.handle == "colluder-1")
+    if worker.handle == "colluder-0" and status in ("ok", "gold") and follower.active:
+        work_once(run, follower, truth, real)
+    return status
 
 
 def simulate(run: Run, truth: dict[str, str], real: dict[str, list[str]], quality: bool,
              every: int, rng: random.Random) -> None:
-    """Let the crowd work until nobody can get a task; recompute periodically."""
-    idle_rounds = 0
+    """Let the crowd work until no regular task is left for anyone; recompute periodically."""
+    idle_rounds, last = 0, 0
     while idle_rounds < 2:
         progress = False
-        order = [w for w in run.workers if w.active and w.kind != "colluder" or w.handle == "colluder-0"]
+        order = [w for w in run.workers if w.handle != "colluder-1"]
         rng.shuffle(order)
         for worker in order:
-            if not worker.active:
-                continue
             # Spammers and sloppy workers are fast: they take more turns.
             turns = 3 if worker.kind == "spammer" else 2 if worker.kind == "sloppy" else 1
-            for _ in range(turns):
-                status = work_once(run, worker, truth, real)
-                if worker.handle == "colluder-0" and status == "ok":
-                    work_once(run, run.workers[[w.handle for w in run.workers].index("colluder-1")], truth, real)
+            for _ in range(turns if worker.active else 0):
+                status = take_turn(run, worker, truth, real)
                 progress |= status == "ok"
-                if quality and run.submits and run.submits % every == 0:
-                    post(run.client, run.requester, f"/v1/projects/{run.project_id}/quality/recompute")
+                if status in ("empty", "paused"):
+                    break
+            if quality and run.submits - last >= every:
+                post(run.client, run.requester, f"/v1/projects/{run.project_id}/quality/recompute")
+                last = run.submits
         if quality:
             post(run.client, run.requester, f"/v1/projects/{run.project_id}/quality/recompute")
         idle_rounds = 0 if progress else idle_rounds + 1
@@ -353,11 +365,11 @@ def one_run(quality: bool, limit: int | None, seed: int, every: int) -> dict[str
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp, app(Path(tmp)) as (client, settings):
         requester, workers = make_crowd(settings, seed)
-        project_id, item_of = setup_project(client, requester, truth, quality, rng)
-        run = Run(client, requester, project_id, workers, item_of)
+        project_id, item_of, gold = setup_project(client, requester, truth, quality, rng)
+        run = Run(client, requester, project_id, workers, item_of, gold)
         simulate(run, truth, real, quality, every, rng)
         delivered = delivered_results(run, quality)
-        regular = [i for i in truth if f"dog-{i}" in item_of and not _is_gold(run, i)]
+        regular = [i for i in truth if i not in gold]
         accuracy = sum(b == truth[i] for i, (b, _) in delivered.items()) / max(len(delivered), 1)
         record: dict[str, Any] = {
             "quality_operations": quality, "items": len(truth), "seed": seed,
@@ -371,15 +383,6 @@ def one_run(quality: bool, limit: int | None, seed: int, every: int) -> dict[str
             record["detection"] = detection(run)
             record["calibration"] = calibration(delivered, truth)
         return record
-
-
-_GOLD: dict[str, set[str]] = {}
-
-
-def _is_gold(run: Run, item: str) -> bool:
-    if run.project_id not in _GOLD:
-        _GOLD[run.project_id] = {run.item_of[t["unique_id"]] for t in list_tasks(run) if t["is_gold"]}
-    return item in _GOLD[run.project_id]
 
 
 def main() -> None:

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import multiprocessing
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -22,6 +24,7 @@ from assay.store.base import utcnow
 from tests.support.api import sentiment_project, sentiment_tasks
 
 WORKERS = 16
+PROCESSES = 2
 TASKS = 2_000
 REDUNDANCY = 3
 VOTES = ("pos", "neu", "neg")
@@ -65,7 +68,11 @@ def _work(
 
 
 def _work_in_threads(url: str, workers: list[Actor], project_id: str) -> list[list[str]]:
-    """Run each worker in a thread with its own session; the task ids each one answered."""
+    """Run each worker in a thread with its own session; the task ids each one answered.
+
+    The workers run concurrently inside a process: each thread claims and submits with its
+    own session against the shared PostgreSQL database.
+    """
     engine = make_engine(url, pool_size=len(workers) + 1)
     factory = make_session_factory(engine)
     answered: list[list[str]] = [[] for _ in workers]
@@ -103,7 +110,13 @@ def test_sixteen_workers_fill_every_slot_exactly_once(
     requester = _actor(pg_factory, "requester", "requester")
     workers = [_actor(pg_factory, "worker", f"w{i}") for i in range(WORKERS)]
     project_id = _project(pg_factory, requester, TASKS, redundancy=REDUNDANCY)
-    answered = _work_in_threads(postgres_url, workers, project_id)
+    # A claim + submit costs ~10 ms of Python, and threads of one process share one interpreter
+    # lock: the workers run as threads spread over processes, so every core does work.
+    groups = [workers[i::PROCESSES] for i in range(PROCESSES)]
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(PROCESSES, mp_context=spawn) as pool:
+        futures = [pool.submit(_work_in_threads, postgres_url, g, project_id) for g in groups]
+        answered = [tasks for future in futures for tasks in future.result()]
     per_task = Counter(task_id for tasks in answered for task_id in tasks)
     assert len(per_task) == TASKS
     assert set(per_task.values()) == {REDUNDANCY}

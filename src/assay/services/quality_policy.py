@@ -41,7 +41,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "min_gold_accuracy": 0.6,
     "spc_worker_action": "quarantine_worker",
     "spc_batch_action": "pause_batch",
-    "spc_in_control_arl": 500.0,
+    "spc_in_control_arl": 2000.0,
 }
 
 

@@ -188,7 +188,7 @@ def _batch_alarms(
     charts = bernoulli_cusum_batch(
         [streams[b] for b in batches],
         p0,
-        _p1(p0),
+        min(p0 + 0.25, 0.95),
         in_control_arl=policy.number("spc_in_control_arl"),
     )
     alarms = []
