@@ -12,8 +12,8 @@ The machine is shared: each line carries the 1-minute load average, and ``cpu_se
 (process time) next to wall time, which is the fairer clock when others are busy.
 
 Data: categorical labels from a Dawid-Skene model with 4 classes, 5 labels per task and
-``max(50, n / 1000)`` workers (accuracy 0.5-0.9); pairwise votes over 100 items from
-Bradley-Terry with 10% ties and 1,000 workers.
+``max(50, n / 1000)`` workers (per-class accuracy 0.35-0.85, structured errors); pairwise
+votes over 100 items from Bradley-Terry with 10% ties and 1,000 workers.
 """
 
 from __future__ import annotations
@@ -35,17 +35,24 @@ RESULTS = ROOT / "bench" / "results" / "qc_speed.json"
 
 
 def labels_frame(n_labels: int, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
-    """Synthetic categorical labels and the planted truth."""
+    """Synthetic labels from a Dawid-Skene model, and the planted truth.
+
+    4 classes, 5 labels per task, ``max(50, n / 1000)`` workers; each worker's confusion row
+    for class c puts U(0.35, 0.85) on c and spreads the rest by a Dirichlet(1) draw.
+    """
     rng = np.random.default_rng(seed)
     k, per_task = 4, 5
     n_tasks, n_workers = n_labels // per_task, max(50, n_labels // 1000)
     truth = rng.integers(0, k, n_tasks)
-    accuracy = rng.uniform(0.5, 0.9, n_workers)
+    right = rng.uniform(0.35, 0.85, (n_workers, k))
+    spread = rng.dirichlet(np.ones(k - 1), (n_workers, k)) * (1 - right)[:, :, None]
+    confusion = np.empty((n_workers, k, k))
+    for c in range(k):
+        confusion[:, c, :] = np.insert(spread[:, c, :], c, right[:, c], axis=1)
     tasks = np.repeat(np.arange(n_tasks), per_task)
     workers = rng.integers(0, n_workers, tasks.size)
-    right = rng.random(tasks.size) < accuracy[workers]
-    wrong = (truth[tasks] + rng.integers(1, k, tasks.size)) % k
-    labels = np.where(right, truth[tasks], wrong)
+    cumulative = confusion[workers, truth[tasks]].cumsum(axis=1)
+    labels = np.minimum((rng.random(tasks.size)[:, None] > cumulative).sum(axis=1), k - 1)
     frame = pd.DataFrame({"task": tasks, "worker": workers, "label": labels})
     frame = frame.drop_duplicates(["task", "worker"], keep="last").reset_index(drop=True)
     return frame, truth
@@ -238,6 +245,14 @@ def plan(quick: bool) -> list[dict[str, Any]]:
     votes = [100_000] if quick else [100_000, 1_000_000]
     for size in votes:
         specs.append({"tool": "assay", "method": "bradley-terry", "size": size, "rounds": 1000})
+        specs.append(
+            {
+                "tool": "assay",
+                "method": "bradley-terry",
+                "size": size,
+                "label": "fit only, no intervals",
+            }
+        )
         specs.append(
             {
                 "tool": "crowdkit",

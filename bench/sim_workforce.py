@@ -272,8 +272,9 @@ def simulate(run: Run, truth: dict[str, str], real: dict[str, list[str]], qualit
             if quality and run.submits - last >= every:
                 post(run.client, run.requester, f"/v1/projects/{run.project_id}/quality/recompute")
                 last = run.submits
-        if quality:
+        if quality and not progress:  # the queue ran dry: let the gate buy what it needs
             post(run.client, run.requester, f"/v1/projects/{run.project_id}/quality/recompute")
+            last = run.submits
         idle_rounds = 0 if progress else idle_rounds + 1
 
 
@@ -391,11 +392,13 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="200 photos, one seed")
     parser.add_argument("--seeds", type=int, default=2)
     parser.add_argument("--recompute-every", type=int, default=150)
+    parser.add_argument("--only", choices=["plain", "quality"], help="run one of the two modes")
     args = parser.parse_args()
     limit, seeds = (200, 1) if args.quick else (None, args.seeds)
+    modes = [m == "quality" for m in ([args.only] if args.only else ["plain", "quality"])]
     records = []
     for seed in range(seeds):
-        for quality in (False, True):
+        for quality in modes:
             records.append(emit(one_run(quality, limit, seed, args.recompute_every)))
     write_results("sim_workforce", records, data="zheng_s_dog", crowd=CROWD,
                   transport="in-process TestClient (real routes, SQLite)")

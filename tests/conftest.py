@@ -102,3 +102,30 @@ def keys(settings: Settings) -> Keys:
     from tests.support.api import make_keys
 
     return make_keys(settings)
+
+
+@pytest.fixture(autouse=True)
+def _dispose_engines_after_each_test() -> Iterator[None]:
+    """Close every connection pool a test opened, so no connection outlives its test.
+
+    Some tests build engines through code paths that do not dispose them (an app used without
+    its lifespan, a helper's engine); closing their pools here keeps a stray connection from
+    being garbage-collected in some later, unrelated test.
+    """
+    from sqlalchemy import event
+    from sqlalchemy.pool import Pool
+
+    pools: list[Pool] = []
+
+    def remember(_dbapi_connection: object, record: object) -> None:
+        pool = getattr(record, "_ConnectionRecord__pool", None) or getattr(record, "_pool", None)
+        if pool is not None and all(pool is not p for p in pools):
+            pools.append(pool)
+
+    event.listen(Pool, "connect", remember)
+    try:
+        yield
+    finally:
+        event.remove(Pool, "connect", remember)
+        for pool in pools:
+            pool.dispose()

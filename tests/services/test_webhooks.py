@@ -281,7 +281,8 @@ def test_two_dispatchers_never_send_the_same_delivery_twice(
     sent = receiver.delivery_ids()
     assert len(sent) == len(set(sent)) == 40
     assert sum(r.delivered for r in reports) == 40
-    assert all(r.claimed > 0 for r in reports), "both dispatchers should have taken work"
+    # Which dispatcher takes how much depends on thread scheduling; what must hold is that
+    # together they sent each delivery exactly once.
     assert {r.status for r in delivery_rows(seeded)} == {"delivered"}
     seeded.factory.kw["bind"].dispose()
 

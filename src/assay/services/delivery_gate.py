@@ -220,13 +220,15 @@ def _buy_or_escalate(
         for w, a in store.ranked_workers(session, project.org_id, skill_key(project))
         if w not in answered
     ]
-    # The extra slot goes to the best workers available: those at the expert level, or at
-    # least as good as the EXPERT_POOL-th best; before any estimate exists, to anyone.
+    # The extra slot goes to the best workers available: those at the expert level or, when
+    # fewer than EXPERT_POOL are, the EXPERT_POOL best, never below an unknown worker's
+    # assumed accuracy unless nobody is that good; before any estimate exists, to anyone.
     threshold: float | None = None
     expert_accuracy = context.default_accuracy
     if pool:
-        best = pool[min(EXPERT_POOL, len(pool)) - 1][1]
-        threshold = min(context.policy.number("expert_accuracy"), best)
+        nth_best = pool[min(EXPERT_POOL, len(pool)) - 1][1]
+        threshold = min(context.policy.number("expert_accuracy"), nth_best)
+        threshold = min(max(threshold, context.default_accuracy), pool[0][1])
         experts = [a for _, a in pool if a >= threshold]
         expert_accuracy = sum(experts) / len(experts)
     goal = raw_target(gate.target, context.calibration)

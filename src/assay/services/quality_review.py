@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from assay.domain.enums import Role
@@ -19,6 +20,7 @@ from assay.store import quality_gate as gate_store
 from assay.store import quality_ops as store
 from assay.store.audit import insert_audit_event
 from assay.store.base import utcnow
+from assay.store.workforce import list_gold_misses, list_workers
 from assay.store.models import Project, Task
 from assay.store.models.quality_ops import (
     QualityAction,
@@ -219,3 +221,42 @@ def resolve_alarm(session: Session, actor: Actor, alarm_id: str, note: str) -> Q
     )
     session.commit()
     return alarm
+
+
+def worker_signals(session: Session, actor: Actor, worker_id: str) -> list[QualitySignal]:
+    """Every signal about a worker (operations)."""
+    actor.require(Role.REQUESTER)
+    return store.list_worker_signals(session, actor.org_id, worker_id)
+
+
+def worker_actions(session: Session, actor: Actor, worker_id: str) -> list[QualityAction]:
+    """Every quality action taken on a worker across the organisation's projects."""
+    actor.require(Role.REQUESTER)
+    return store.list_worker_actions(session, actor.org_id, worker_id)
+
+
+@dataclass(frozen=True)
+class GoldMissRow:
+    """A worker's wrong answer on a gold task."""
+
+    task_id: str
+    unique_id: str
+    answer: dict[str, Any]
+    expected: dict[str, Any]
+    answered_at: datetime
+
+
+def worker_gold_misses(session: Session, actor: Actor, worker_id: str) -> list[GoldMissRow]:
+    """A worker's gold misses, newest first (operations)."""
+    actor.require(Role.REQUESTER)
+    return [
+        GoldMissRow(task.id, task.unique_id, response.answer, task.gold_answer or {},
+                    response.created_at)
+        for response, task in list_gold_misses(session, actor.org_id, worker_id)
+    ]
+
+
+def worker_handles(session: Session, actor: Actor) -> dict[str, str]:
+    """Worker id -> handle, to name workers in tables."""
+    actor.require(Role.REQUESTER)
+    return {w.id: w.handle for w in list_workers(session, actor.org_id)}

@@ -322,3 +322,11 @@ def list_open_batch_tasks(session: Session, batch_id: str) -> list[Task]:
     """Return the open tasks of a batch."""
     query = select(Task).where(Task.batch_id == batch_id, Task.state == "open")
     return list(session.scalars(query))
+
+
+def list_worker_actions(session: Session, org_id: str, worker_id: str) -> list[QualityAction]:
+    """Every action on a worker in the organisation, newest first."""
+    query = select(QualityAction).where(
+        QualityAction.org_id == org_id, QualityAction.target_id == worker_id
+    )
+    return list(session.scalars(query.order_by(QualityAction.created_at.desc())))

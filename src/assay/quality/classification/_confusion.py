@@ -15,8 +15,13 @@ from collections.abc import Callable
 import numpy as np
 import scipy.sparse as sp
 
-from assay.quality._encoding import FloatArray, LabelCodes
-from assay.quality._posterior import converged, majority_probas, posterior_from_logits
+from assay.quality._encoding import FloatArray, IntArray, LabelCodes
+from assay.quality._posterior import (
+    column_sums,
+    converged,
+    posterior_from_logits,
+    row_sums,
+)
 
 # Returns (log confusion (W, K, K) indexed [worker, true, answer], log class prior (K,)).
 MStep = Callable[[FloatArray, FloatArray], tuple[FloatArray, FloatArray]]
@@ -28,12 +33,24 @@ class ConfusionDesign:
     def __init__(self, codes: LabelCodes) -> None:
         self.n_workers = codes.n_workers
         self.n_classes = codes.n_classes
-        cells = codes.worker_idx * codes.n_classes + codes.label_idx
-        shape = (codes.n_tasks, codes.n_workers * codes.n_classes)
-        ones = np.ones(codes.n_rows, dtype=np.float64)
-        self.matrix = sp.csr_array((ones, (codes.task_idx, cells)), shape=shape)
-        self.matrix.sum_duplicates()
+        self.matrix = one_hot_rows(
+            codes.task_idx,
+            codes.worker_idx * codes.n_classes + codes.label_idx,
+            (codes.n_tasks, codes.n_workers * codes.n_classes),
+        )
         self.n_rows = codes.n_rows
+
+    def vote_shares(self) -> FloatArray:
+        """Majority-vote shares per task, from the same matrix (the EM starting point)."""
+        by_label = np.tile(np.eye(self.n_classes), (self.n_workers, 1))
+        tally = np.asarray(self.matrix @ by_label, dtype=np.float64)
+        overall = column_sums(tally)
+        totals = row_sums(tally)
+        empty = totals <= 0
+        totals[empty] = 1.0
+        tally /= totals[:, None]  # in place: millions of rows, so no second copy
+        tally[empty] = overall / overall.sum()
+        return tally
 
     def task_logits(self, log_confusion: FloatArray, log_prior: FloatArray) -> FloatArray:
         """Log joint of each class per task: ``log pi_k + sum_r log theta_{w_r}[k, y_r]``."""
@@ -48,6 +65,22 @@ class ConfusionDesign:
         n_w, k = self.n_workers, self.n_classes
         by_cell = np.asarray(self.matrix.T @ probas)
         return np.ascontiguousarray(by_cell.reshape(n_w, k, k).transpose(0, 2, 1))
+
+
+def one_hot_rows(rows: IntArray, cols: IntArray, shape: tuple[int, int]) -> sp.csr_array:
+    """Build a CSR matrix with a 1 at every (row, col); repeats add up like separate entries.
+
+    Rows already in order (exports are usually grouped by task) are used as they are, with
+    no sort and no COO copy; otherwise one stable argsort orders them.
+    """
+    if rows.size > 1 and bool((rows[1:] < rows[:-1]).any()):
+        order = np.argsort(rows, kind="stable")
+        rows, cols = rows[order], cols[order]
+    index_type = np.int64 if cols.size >= 2**31 else np.int32
+    indptr = np.searchsorted(rows, np.arange(shape[0] + 1)).astype(index_type)
+    indices = cols.astype(index_type, copy=False)
+    data = np.ones(cols.size, dtype=np.float64)
+    return sp.csr_array((data, indices, indptr), shape=shape)
 
 
 def run_em(
@@ -66,11 +99,12 @@ def run_em(
         The task posteriors and the per-row log evidence after each round.
 
     """
-    probas = majority_probas(codes)
+    probas = design.vote_shares()
     history: list[float] = []
     for _ in range(max(n_iter, 1)):
         counts = design.expected_counts(probas)
-        log_confusion, log_prior = m_step(counts, probas.sum(axis=0))
+        log_confusion, log_prior = m_step(counts, column_sums(probas))
+        del probas  # let the next posteriors reuse its memory
         probas, evidence = posterior_from_logits(design.task_logits(log_confusion, log_prior))
         history.append(evidence / design.n_rows)
         if converged(history, tol):

@@ -8,6 +8,7 @@ from scipy.special import expit, logit
 from assay.quality._encoding import FloatArray, IntArray, LabelCodes
 from assay.quality._posterior import (
     chosen_posterior,
+    column_sums,
     converged,
     log_sigmoid,
     majority_probas,
@@ -151,7 +152,7 @@ class GLAD(CategoricalAggregator):
         self.alphas_ = logit(np.clip(agreement, _EDGE, 1.0 - _EDGE)) / ease
         self.loss_history_: list[float] = []
         for _ in range(max(self.n_iter, 1)):
-            prior = probas.sum(axis=0) + self.prior_smoothing
+            prior = column_sums(probas) + self.prior_smoothing
             if not self.learn_priors:
                 prior = np.ones(codes.n_classes)
             self.priors_ = prior / prior.sum()

@@ -8,6 +8,7 @@ from scipy.special import digamma
 from assay.quality._encoding import FloatArray, LabelCodes
 from assay.quality._posterior import (
     chosen_posterior,
+    column_sums,
     converged,
     majority_probas,
     posterior_from_logits,
@@ -106,7 +107,7 @@ class MACE(CategoricalAggregator):
             total = known + spammed + 2 * s
             know_w, spam_w = (known + s) / total, (spammed + s) / total
             strategy = (by_label + s) / (by_label.sum(axis=1, keepdims=True) + k * s)
-        prior = probas.sum(axis=0) + 1.0 if self.learn_priors else np.ones(k)
+        prior = column_sums(probas) + 1.0 if self.learn_priors else np.ones(k)
         self.priors_ = prior / prior.sum()
         return know_w, spam_w, strategy
 

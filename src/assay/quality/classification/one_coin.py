@@ -7,6 +7,7 @@ import numpy as np
 from assay.quality._encoding import FloatArray, LabelCodes
 from assay.quality._posterior import (
     chosen_posterior,
+    column_sums,
     converged,
     majority_probas,
     posterior_from_logits,
@@ -67,7 +68,7 @@ class OneCoinDawidSkene(CategoricalAggregator):
         seen = np.bincount(codes.worker_idx, minlength=codes.n_workers)
         mean = float(right.mean())
         skills = (hits + self.smoothing * mean) / (seen + self.smoothing)
-        prior = probas.sum(axis=0) + self.prior_smoothing
+        prior = column_sums(probas) + self.prior_smoothing
         return np.clip(skills, _EDGE, 1.0 - _EDGE), prior / prior.sum()
 
     def _fit_codes(self, codes: LabelCodes) -> None:
