@@ -519,14 +519,15 @@ def main() -> None:
     )
     for row in crowdkit:
         print(json.dumps(row), flush=True)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    results = RESULTS.with_name(f"{RESULTS.stem}_quick.json") if args.quick else RESULTS
+    results.parent.mkdir(parents=True, exist_ok=True)
     report = {
         "assay": assay + extra,
         "crowdkit": crowdkit,
         "published": PUBLISHED,
-        "table": table(assay, crowdkit),
+        "table": table(assay + extra, crowdkit),
     }
-    RESULTS.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    results.write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(report["table"])
 
 

@@ -320,8 +320,9 @@ def main() -> None:
     summary = ratios(results)
     for name, entry in summary.items():
         print(json.dumps({"ratio": name, **entry}), flush=True)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({"results": results, "ratios": summary}, indent=2))
+    path = RESULTS.with_name(f"{RESULTS.stem}_quick.json") if args.quick else RESULTS
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"results": results, "ratios": summary}, indent=2))
 
 
 if __name__ == "__main__":

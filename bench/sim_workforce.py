@@ -1,7 +1,7 @@
 """Simulate a realistic crowd on a real data set, end to end through the REST API.
 
 The data: ``zheng_s_dog`` (807 ImageNet dog photos, 4 breeds, 10 real crowd labels each, gold
-for all). Tasks are the photos; 5% become gold, shown at a 15% rate. Simulated workers answer through
+for all). Tasks are the photos; 10% become gold, shown at a 20% rate. Simulated workers answer through
 ``/v1/work/next`` and ``/v1/work/{id}/submit`` of an in-process app (FastAPI TestClient over a
 fresh SQLite file, every request through the real routes, auth and services):
 
@@ -41,19 +41,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _harness import emit, write_results  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
+from tests.support.routers import app_with  # noqa: E402
 
+from _harness import emit, write_results  # noqa: E402
 from assay.api.routes import experiments as experiment_routes  # noqa: E402
 from assay.api.routes import quality as quality_routes  # noqa: E402
 from assay.config import Settings  # noqa: E402
 from assay.services.keys import create_api_key  # noqa: E402
 from assay.store import make_engine, make_session_factory  # noqa: E402
 from assay.store.migrate import upgrade  # noqa: E402
-from tests.support.routers import app_with  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "zheng_s_dog"
-GOLD_SHARE, GOLD_RATE = 0.05, 0.15  # a small gold pool, shown often
+GOLD_SHARE, GOLD_RATE = 0.10, 0.20  # enough gold to calibrate a 0.9 confidence
 BREEDS = ["b0", "b1", "b2", "b3"]
 TEMPLATE = {
     "fields": [{"kind": "text", "name": "photo"}],
@@ -67,7 +67,7 @@ CROWD = {"expert": 4, "regular": 14, "sloppy": 4, "spammer": 4, "model_paster": 
 BAD_KINDS = {
     "spammer": {"spammer", "straight_lining"},
     "model_paster": {"machine_text_worker"},
-    "colluder": {"identical_sequences", "shared_devices", "near_duplicate_text"},
+    "colluder": {"collusion"},
     "sloppy": {"too_fast", "low_gold_accuracy"},
 }
 FEATURES = ["ears", "muzzle", "coat", "tail", "eyes", "paws", "snout", "fur colour", "size", "forehead"]
@@ -202,7 +202,7 @@ def post(client: TestClient, key: str, url: str, body: Any = None) -> Any:
 
 def setup_project(client: TestClient, requester: str, truth: dict[str, str], quality: bool,
                   rng: random.Random) -> tuple[str, dict[str, str], set[str]]:
-    """The project and its tasks (5% gold), in four batches; returns (project id, uid->item)."""
+    """The project and its tasks (10% gold), in four batches; returns (project id, uid->item)."""
     project = post(client, requester, "/v1/projects", {
         "name": "Dog breeds", "template": TEMPLATE, "redundancy": 3, "gold_rate": GOLD_RATE,
         "pay_per_task_cents": 5, "time_estimate_seconds": 12,

@@ -1,7 +1,8 @@
 import numpy as np
+import pytest
 from scipy.special import expit
 
-from assay.quality import GLAD, MajorityVote
+from assay.quality import GLAD, MajorityVote, QualityInputError
 
 from .synthetic import assignments
 
@@ -40,3 +41,12 @@ def test_fit_is_quick_and_converges():
     model = GLAD(tol=1e-6).fit(tasks, workers, labels)
     assert model.n_iter_ < 100
     assert np.isfinite(model.betas_).all()
+
+
+def test_both_starts_fit_its_own_model_and_bad_start_is_refused():
+    tasks, workers, labels, truth, *_ = glad_data(seed=2, n_tasks=800)
+    for init in ["dawid-skene", "majority"]:
+        model = GLAD(init=init).fit(tasks, workers, labels)
+        assert (model.labels_ == truth).mean() > 0.9
+    with pytest.raises(QualityInputError):
+        GLAD(init="random")

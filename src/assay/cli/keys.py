@@ -9,10 +9,10 @@ from rich.console import Console
 from rich.table import Table
 
 from assay.cli._common import DbOption, load_settings
+from assay.domain.enums import Role
 from assay.errors import AssayError
 from assay.services import keys as service
 from assay.services.actor import Actor
-from assay.domain.enums import Role
 from assay.store import make_engine, make_session_factory
 from assay.store.migrate import upgrade
 

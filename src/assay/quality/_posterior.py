@@ -99,16 +99,13 @@ def decide(probas: FloatArray, class_use: FloatArray, seed: int | None) -> IntAr
 
     """
     labels = np.asarray(probas.argmax(axis=1), dtype=np.intp)
-    top = probas[np.arange(probas.shape[0]), labels] - _TIE_TOLERANCE
-    tied_rows = np.zeros(probas.shape[0], dtype=bool)
-    for k in range(probas.shape[1]):
-        tied_rows |= (probas[:, k] >= top) & (labels != k)
-    rows = np.flatnonzero(tied_rows)
+    near = probas >= (row_max(probas) - _TIE_TOLERANCE)[:, None]
+    rows = np.flatnonzero(np.einsum("ij->i", near.view(np.int8), dtype=np.int64) > 1)
     if rows.size == 0:
         return labels
     block = probas[rows]
     tied = block >= block.max(axis=1, keepdims=True) - _TIE_TOLERANCE
-    draw = np.random.default_rng(seed).random(block.shape)
+    draw = np.random.default_rng(seed).random(probas.shape)[rows]  # one draw per cell
     rank = class_use.max() + 1.0 - class_use  # larger for rarer classes
     labels[rows] = np.where(tied, rank[None, :] + draw, -1.0).argmax(axis=1)
     return labels

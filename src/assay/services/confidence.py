@@ -16,7 +16,11 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from assay.quality.signals import fit_calibrator, reliability_table, task_posterior
+from assay.quality.signals import (
+    fit_calibrator,
+    reliability_table,
+    task_posterior,
+)
 from assay.services.quality_data import ProjectData
 from assay.services.quality_scoring import Scoring
 from assay.store import Session
@@ -26,8 +30,8 @@ from assay.store.models.quality_ops import ConfidenceCalibration
 
 FloatArray = NDArray[np.float64]
 GRID = np.unique(np.r_[np.linspace(0.0, 1.0, 101), 1.0 - np.logspace(-1, -6, 41)])
-MIN_SAMPLES = 40
-ISOTONIC_SAMPLES = 300
+MIN_GOLD_TASKS = 10
+MIN_TAIL_TASKS = 8
 SUBSETS_PER_GOLD = 6
 
 
@@ -113,25 +117,57 @@ def gold_samples(
     return confidences, correct, groups
 
 
-def _grid_map(confidences: list[float], correct: list[bool]) -> tuple[str, FloatArray]:
-    method = "isotonic" if len(confidences) >= ISOTONIC_SAMPLES else "platt"
-    calibrator = fit_calibrator(confidences, correct, method=method)  # type: ignore[arg-type]
-    values = np.maximum.accumulate(np.clip(calibrator.predict(GRID), 0.0, 1.0))
+def _grid_map(
+    confidences: FloatArray, correct: NDArray[np.bool_], groups: NDArray[np.intp]
+) -> tuple[str, FloatArray]:
+    """Fit the map on a grid, then cap it by what the gold can vouch for (see ``_cap``)."""
+    # Isotonic: monotone by construction (a logistic fit on a few gold tasks can come out
+    # decreasing, which would make the map useless at the top, where the gate reads it).
+    method = "isotonic"
+    calibrator = fit_calibrator(confidences, correct, method=method)
+    fitted = np.clip(calibrator.predict(GRID), 0.0, 1.0)
+    capped = np.minimum(fitted, _cap(confidences, correct, groups))
+    # The smallest value at or to the right of each point: monotone, and never above the cap.
+    values = np.minimum.accumulate(capped[::-1])[::-1]
     return method, np.asarray(values, dtype=np.float64)
 
 
-def _out_of_fold(confidences: list[float], correct: list[bool], groups: list[int]) -> FloatArray:
+def _cap(
+    confidences: FloatArray, correct: NDArray[np.bool_], groups: NDArray[np.intp]
+) -> FloatArray:
+    """Return the shrunk accuracy of gold samples at or above each grid point.
+
+    Subsets of one gold task are not independent checks, so the estimate counts distinct gold
+    tasks, with a uniform prior: ``(right + 1) / (tasks + 2)``. Twenty gold tasks all right
+    vouch for 0.95, not 1.0: a small or easy gold set makes the gate buy more rather than
+    over-promise. Where fewer than ``MIN_TAIL_TASKS`` gold tasks reach a confidence, the value
+    of the last point that had enough is kept: gold cannot vouch for more than it has seen.
+    """
+    caps = np.empty(GRID.size)
+    last = 0.0
+    for index, x in enumerate(GRID):
+        mask = confidences >= x
+        tasks = float(np.unique(groups[mask]).size)
+        if tasks >= MIN_TAIL_TASKS or index == 0:
+            right = float(correct[mask].mean()) * tasks
+            last = (right + 1.0) / (tasks + 2.0)
+        caps[index] = last
+    return caps
+
+
+def _out_of_fold(
+    confidences: FloatArray, correct: NDArray[np.bool_], groups: NDArray[np.intp]
+) -> FloatArray:
     """Calibrated confidences of each sample from a map fitted on the other half of gold."""
-    conf = np.asarray(confidences)
-    fold = np.asarray(groups) % 2
-    out = np.empty(conf.size)
+    fold = groups % 2
+    out = np.empty(confidences.size)
     for side in (0, 1):
         train, test = fold != side, fold == side
-        if train.sum() < MIN_SAMPLES // 2 or not test.any():
-            out[test] = conf[test]
+        if np.unique(groups[train]).size < MIN_GOLD_TASKS // 2 or not test.any():
+            out[test] = confidences[test]
             continue
-        _, mapped = _grid_map(conf[train].tolist(), np.asarray(correct)[train].tolist())
-        out[test] = np.interp(conf[test], GRID, mapped)
+        _, mapped = _grid_map(confidences[train], correct[train], groups[train])
+        out[test] = np.interp(confidences[test], GRID, mapped)
     return out
 
 
@@ -139,10 +175,13 @@ def fit_project_calibration(
     session: Session, data: ProjectData, scoring: Scoring, seed: int = 0
 ) -> ConfidenceCalibration | None:
     """Fit and store the project's calibration on gold; None when gold is too thin."""
-    confidences, correct, groups = gold_samples(data, scoring, random.Random(seed))
-    if len(confidences) < MIN_SAMPLES or all(correct) or not any(correct):
+    raw, right, tasks = gold_samples(data, scoring, random.Random(seed))
+    if len(set(tasks)) < MIN_GOLD_TASKS or all(right) or not any(right):
         return store.get_calibration(session, data.project.id)
-    method, mapped = _grid_map(confidences, correct)
+    confidences = np.asarray(raw, dtype=np.float64)
+    correct = np.asarray(right, dtype=bool)
+    groups = np.asarray(tasks, dtype=np.intp)
+    method, mapped = _grid_map(confidences, correct, groups)
     checked = _out_of_fold(confidences, correct, groups)
     table = reliability_table(checked, correct, n_bins=10)
     calibration = ConfidenceCalibration(
@@ -151,7 +190,7 @@ def fit_project_calibration(
         method=method,
         points={"x": GRID.tolist(), "y": mapped.tolist(), "class_prior": scoring.class_prior},
         reliability=dict(table.as_dict()),
-        samples=len(confidences),
+        samples=int(confidences.size),
         fitted_at=utcnow(),
     )
     store.save_calibration(session, calibration)

@@ -39,6 +39,7 @@ from assay.store.base import utcnow
 from assay.store.models import Project, Response, Result, Task
 from assay.store.models.quality_ops import ConfidenceCalibration, TaskGate
 
+HELD_STATUSES = ("waiting_review", "waiting_calibration", "buying", "escalated", "requeued")
 EXPERT_POOL = 3  # the extra slot goes to workers at least as good as the 3rd best available
 
 
@@ -192,6 +193,9 @@ def decide_task(session: Session, context: GateContext, task: Task) -> TaskGate:
     if judged is None:
         return release(session, context.project, task, gate, ["no categorical answer to judge"])
     gate.raw_confidence, gate.confidence = judged.raw, judged.confidence
+    if context.calibration is None:
+        why = "confidence not calibrated yet: waiting for enough gold answered by several workers"
+        return _set(gate, "waiting_calibration", [why])
     said = f"calibrated confidence {judged.confidence:.3f} vs target {target:.3f}"
     if judged.confidence >= target:
         return release(session, context.project, task, gate, [f"{said}: reached"])
@@ -214,23 +218,7 @@ def _buy_or_escalate(
         return escalate(
             session, project, task, gate, [said, f"cost cap of {cap} responses reached"]
         )
-    answered = {r.worker_id for r in accepted}
-    pool = [
-        (w, a)
-        for w, a in store.ranked_workers(session, project.org_id, skill_key(project))
-        if w not in answered
-    ]
-    # The extra slot goes to the best workers available: those at the expert level or, when
-    # fewer than EXPERT_POOL are, the EXPERT_POOL best, never below an unknown worker's
-    # assumed accuracy unless nobody is that good; before any estimate exists, to anyone.
-    threshold: float | None = None
-    expert_accuracy = context.default_accuracy
-    if pool:
-        nth_best = pool[min(EXPERT_POOL, len(pool)) - 1][1]
-        threshold = min(context.policy.number("expert_accuracy"), nth_best)
-        threshold = min(max(threshold, context.default_accuracy), pool[0][1])
-        experts = [a for _, a in pool if a >= threshold]
-        expert_accuracy = sum(experts) / len(experts)
+    threshold, expert_accuracy = expert_threshold(session, context, {r.worker_id for r in accepted})
     goal = raw_target(gate.target, context.calibration)
     if goal is None or goal >= 0.9999:
         why = "target not reachable at this calibration"
@@ -239,6 +227,31 @@ def _buy_or_escalate(
     if decision.action == "escalate":
         return escalate(session, project, task, gate, [said, *decision.reasons[1:]])
     return buy_response(session, project, task, gate, threshold, [said, *decision.reasons[1:]])
+
+
+def expert_threshold(
+    session: Session, context: GateContext, answered: set[str]
+) -> tuple[float | None, float]:
+    """Return the accuracy a bought slot needs, and the mean accuracy of those who qualify.
+
+    The slot goes to the best workers available who have not answered the task: those at the
+    expert level or, when fewer than ``EXPERT_POOL`` are, the ``EXPERT_POOL`` best, never below
+    an unknown worker's assumed accuracy unless nobody is that good; before any estimate
+    exists, to anyone (None).
+    """
+    project = context.project
+    pool = [
+        (w, a)
+        for w, a in store.ranked_workers(session, project.org_id, skill_key(project))
+        if w not in answered
+    ]
+    if not pool:
+        return None, context.default_accuracy
+    nth_best = pool[min(EXPERT_POOL, len(pool)) - 1][1]
+    threshold = min(context.policy.number("expert_accuracy"), nth_best)
+    threshold = min(max(threshold, context.default_accuracy), pool[0][1])
+    experts = [a for _, a in pool if a >= threshold]
+    return threshold, sum(experts) / len(experts)
 
 
 def _set(gate: TaskGate, status: str, reasons: list[str]) -> TaskGate:
@@ -355,12 +368,23 @@ def release_held_task(
     return release(session, project, task, gate, [reason], actor=actor)
 
 
-def release_if_reached(session: Session, context: GateContext, task: Task, gate: TaskGate) -> None:
-    """Release a task still waiting for a bought response if it already reaches the target."""
+def revisit_purchase(session: Session, context: GateContext, task: Task, gate: TaskGate) -> None:
+    """Re-decide a task waiting for a bought response with the new estimates.
+
+    It is released if it already reaches the target; otherwise its open slot is re-priced,
+    since the estimates that set the expert threshold have moved (the experts of yesterday's
+    estimate may all sit below it today, and the slot would wait forever).
+    """
     responses = work_store.list_task_responses(session, task.id)
     accepted = _latest_per_worker([r for r in responses if r.status == "accepted"])
+    if task.state == "open" and task.min_worker_accuracy is not None:
+        answered = {r.worker_id for r in responses}
+        threshold, _ = expert_threshold(session, context, answered)
+        task.min_worker_accuracy = None if threshold is None else round(threshold, 4)
+    if len(accepted) < task.redundancy - gate.extra_responses or context.calibration is None:
+        return
     judged = update_result(session, context, task, accepted)
-    if judged is not None and judged.confidence >= gate.target and task.response_count >= 1:
+    if judged is not None and judged.confidence >= gate.target:
         gate.raw_confidence, gate.confidence = judged.raw, judged.confidence
         said = f"calibrated confidence {judged.confidence:.3f} vs target {gate.target:.3f}"
         release(session, context.project, task, gate, [f"{said}: reached with new estimates"])

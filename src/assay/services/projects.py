@@ -13,8 +13,8 @@ from assay.store import Session
 from assay.store import projects as store
 from assay.store.audit import insert_audit_event
 from assay.store.base import new_id
-from assay.store.tasks import count_tasks_by_state
 from assay.store.models import Batch, GuidelineVersion, Project
+from assay.store.tasks import count_tasks_by_state
 
 # Fields whose change is worth an audit entry, with their values before and after.
 _AUDITED = (

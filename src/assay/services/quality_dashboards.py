@@ -21,6 +21,7 @@ from assay.quality import krippendorff_alpha
 from assay.quality.errors import QualityInputError
 from assay.quality.signals import beta_interval
 from assay.services.actor import Actor
+from assay.services.delivery_gate import HELD_STATUSES
 from assay.services.projects import load_project
 from assay.services.quality_data import answer_of, categorical_question, class_of
 from assay.services.tasks import project_template
@@ -226,9 +227,7 @@ def _summary(
     gold = [bool(r.gold_correct) for r in responses if r.gold_correct is not None]
     low, high = beta_interval(float(sum(gold)), len(gold), 0.95) if gold else (None, None)
     calibration = gate_store.get_calibration(session, project_id)
-    held = gate_store.list_gates(
-        session, project_id, statuses=["buying", "escalated", "waiting_review", "requeued"]
-    )
+    held = gate_store.list_gates(session, project_id, statuses=HELD_STATUSES)
     return {
         "responses": len(responses),
         "gold_answers": len(gold),

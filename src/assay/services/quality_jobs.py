@@ -40,7 +40,6 @@ from assay.store.models import Project, Response
 
 JOB_KIND = "quality.recompute"
 DELAY_SECONDS = 5.0
-HELD = ("waiting_review", "buying", "escalated", "requeued")
 
 
 def schedule_recompute(session: Session, project: Project) -> None:
@@ -140,12 +139,14 @@ def _refresh_results(
             updated += 1
     gates: dict[str, int] = {}
     if project.quality_target is not None:
-        for gate in gate_store.list_gates(session, project.id, statuses=HELD):
+        for gate in gate_store.list_gates(
+            session, project.id, statuses=delivery_gate.HELD_STATUSES
+        ):
             task = task_store.get_task_for_update(session, gate.task_id)
             if task is not None and task.state == "complete":
                 delivery_gate.decide_task(session, context, task)
             elif task is not None and gate.status == "buying":
-                delivery_gate.release_if_reached(session, context, task, gate)
+                delivery_gate.revisit_purchase(session, context, task, gate)
         for gate in gate_store.list_gates(session, project.id):
             gates[gate.status] = gates.get(gate.status, 0) + 1
     session.flush()

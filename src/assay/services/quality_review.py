@@ -20,7 +20,6 @@ from assay.store import quality_gate as gate_store
 from assay.store import quality_ops as store
 from assay.store.audit import insert_audit_event
 from assay.store.base import utcnow
-from assay.store.workforce import list_gold_misses, list_workers
 from assay.store.models import Project, Task
 from assay.store.models.quality_ops import (
     QualityAction,
@@ -29,6 +28,7 @@ from assay.store.models.quality_ops import (
     TaskGate,
     WorkerSkillEstimate,
 )
+from assay.store.workforce import list_gold_misses, list_workers
 
 
 def list_signals(
@@ -173,9 +173,7 @@ def list_held_tasks(session: Session, actor: Actor, project_id: str) -> list[Tas
     """Tasks the gate holds (buying, escalated, waiting for review, re-queued)."""
     actor.require(Role.REQUESTER)
     project = load_project(session, actor, project_id)
-    return gate_store.list_gates(
-        session, project.id, statuses=["waiting_review", "buying", "escalated", "requeued"]
-    )
+    return gate_store.list_gates(session, project.id, statuses=delivery_gate.HELD_STATUSES)
 
 
 def worker_estimates(session: Session, actor: Actor, worker_id: str) -> list[WorkerSkillEstimate]:
@@ -247,11 +245,12 @@ class GoldMissRow:
 
 
 def worker_gold_misses(session: Session, actor: Actor, worker_id: str) -> list[GoldMissRow]:
-    """A worker's gold misses, newest first (operations)."""
+    """Return a worker's gold misses, newest first (operations)."""
     actor.require(Role.REQUESTER)
     return [
-        GoldMissRow(task.id, task.unique_id, response.answer, task.gold_answer or {},
-                    response.created_at)
+        GoldMissRow(
+            task.id, task.unique_id, response.answer, task.gold_answer or {}, response.created_at
+        )
         for response, task in list_gold_misses(session, actor.org_id, worker_id)
     ]
 

@@ -6,8 +6,8 @@ Every estimate is stored per worker and skill with an interval (``worker_skill_e
 * ``agreement``: expected agreement with Dawid-Skene's truth, leave-one-out (a worker's own
   answer is divided out of the task posterior first, so three answers per task do not flatter);
 * ``review``: the worker's fair score in the many-facet model of reviewer grades;
-* ``combined``: the accuracy the delivery gate and the expert routing use, a Beta posterior
-  whose evidence is the gold answers plus half-weighted agreement evidence.
+* ``combined``: the accuracy the delivery gate and the expert routing use: a Beta posterior over
+  the gold answers whose prior is centred on the agreement estimate, worth at most eight answers.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from assay.store import quality_ops as store
 
 FloatArray = NDArray[np.float64]
 LEVEL = 0.9
-AGREEMENT_DISCOUNT = 0.5  # an agreement "answer" is weaker evidence than a gold answer
+AGREEMENT_STRENGTH = 8.0  # agreement evidence counts as at most this many gold answers
 
 
 @dataclass
@@ -171,13 +171,13 @@ def _combine(
     for worker_id in workers:
         agree_right, agree_n = agreement.get(worker_id, (0.0, 0.0))
         gold_right, gold_n = scoring.gold.get(worker_id, (0.0, 0.0))
-        prior = scoring.default_accuracy
-        alpha = 2 * prior + AGREEMENT_DISCOUNT * agree_right + gold_right
-        beta = 2 * (1 - prior) + AGREEMENT_DISCOUNT * (agree_n - agree_right) + gold_n - gold_right
-        mean = alpha / (alpha + beta)
-        low, high = beta_interval(
-            alpha - 2 * prior, alpha + beta - 2, LEVEL, (2 * prior, 2 * (1 - prior))
-        )
+        # Agreement is a prior worth at most AGREEMENT_STRENGTH answers: against a weak crowd's
+        # inferred truth an expert looks merely good, so gold, the truth itself, has the last word.
+        agreed = (agree_right + 1) / (agree_n + 2) if agree_n else scoring.default_accuracy
+        strength = min(agree_n, AGREEMENT_STRENGTH) + 2.0
+        a0, b0 = strength * agreed, strength * (1 - agreed)
+        mean = (a0 + gold_right) / (a0 + b0 + gold_n)
+        low, high = beta_interval(gold_right, gold_n, LEVEL, (a0, b0))
         scoring.accuracy[worker_id] = mean
         store.upsert_estimate(
             session,

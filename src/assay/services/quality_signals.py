@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Hashable
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -50,6 +50,8 @@ WORKER_KINDS = (
     "length_bias",
 )
 PAIR_KINDS = ("identical_sequences", "shared_devices", "near_duplicate_text")
+GOLD_VETO_ANSWERS = 8
+GOLD_VETO_PROBABILITY = 0.75
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ def _worker(worker_id: str, signal: Signal) -> Draft:
     )
 
 
-def _pair(signal: PairSignal) -> Draft:
+def _pair(signal: PairSignal[Any]) -> Draft:
     a, b = sorted((str(signal.worker_a), str(signal.worker_b)))
     return Draft(
         signal.kind,
@@ -252,6 +254,65 @@ def _near_duplicates(data: ProjectData) -> list[Draft]:
     return drafts
 
 
+def corroborate_spammers(drafts: list[Draft], scoring: Scoring) -> list[Draft]:
+    """Withhold a spammer flag from a worker whose gold answers clearly beat chance.
+
+    Truth inference judges workers against inferred truth, which a weak crowd gets wrong
+    often; gold is the truth itself. A worker with at least ``GOLD_VETO_ANSWERS`` gold answers
+    whose accuracy is above chance plus a quarter of the way to perfect, with posterior
+    probability ``GOLD_VETO_PROBABILITY``, is careless at worst, not answering at random.
+    """
+    if scoring.matrix is None:
+        return drafts
+    chance = 1.0 / scoring.matrix.n_classes
+    bar = chance + 0.25 * (1 - chance)
+    out = []
+    for draft in drafts:
+        right, answered = scoring.gold.get(draft.worker_id or "", (0.0, 0.0))
+        if draft.kind == "spammer" and draft.flagged and answered >= GOLD_VETO_ANSWERS:
+            above = float(beta_distribution.sf(bar, 1 + right, 1 + answered - right))
+            if above >= GOLD_VETO_PROBABILITY:
+                evidence = {
+                    **draft.evidence,
+                    "gold_veto": True,
+                    "gold_answered": int(answered),
+                    "gold_accuracy": round(right / answered, 4),
+                }
+                draft = replace(draft, flagged=False, evidence=evidence)
+        out.append(draft)
+    return out
+
+
+def combine_pair_signals(drafts: list[Draft]) -> list[Draft]:
+    """Return a ``collusion`` verdict per pair: flagged when two detectors flag the pair."""
+    by_pair: dict[str, list[Draft]] = defaultdict(list)
+    for draft in drafts:
+        if draft.subject_type == "pair" and draft.kind in PAIR_KINDS and draft.flagged:
+            by_pair[draft.subject_id].append(draft)
+    combined = []
+    for subject, found in by_pair.items():
+        kinds = sorted({d.kind for d in found})
+        score = 1.0 - float(np.prod([1.0 - d.score for d in found]))
+        evidence: dict[str, JsonValue] = {
+            "detectors": list(kinds),
+            "scores": {d.kind: d.score for d in found},
+        }
+        combined.append(
+            Draft(
+                "collusion",
+                "pair",
+                subject,
+                round(score, 4),
+                len(kinds) >= 2,
+                0.0,
+                evidence,
+                worker_id=found[0].worker_id,
+                other_worker_id=found[0].other_worker_id,
+            )
+        )
+    return combined
+
+
 def store_drafts(session: Session, data: ProjectData, drafts: list[Draft]) -> list[QualitySignal]:
     """Insert or update each verdict; return the stored signals that are flagged and open."""
     now = utcnow()
@@ -291,7 +352,7 @@ def run_detectors(
 ) -> list[QualitySignal]:
     """Run every detector that fits the project's template; store; return new open flags."""
     drafts = (
-        detect_spammers(scoring)
+        corroborate_spammers(detect_spammers(scoring), scoring)
         + detect_too_fast(data)
         + detect_straight_lining(data, scoring)
         + detect_machine_text(data)
@@ -299,4 +360,4 @@ def run_detectors(
         + detect_collusion(data, scoring)
         + (extra or [])
     )
-    return store_drafts(session, data, drafts)
+    return store_drafts(session, data, drafts + combine_pair_signals(drafts))

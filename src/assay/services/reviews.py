@@ -16,9 +16,8 @@ from assay.services.actor import Actor
 from assay.services.projects import current_guidelines
 from assay.services.submissions import count_accepted_response, next_review_stage
 from assay.services.tasks import project_template
-from assay.store import Session
+from assay.store import Session, queue
 from assay.store import projects as project_store
-from assay.store import queue
 from assay.store import reviews as store
 from assay.store import tasks as task_store
 from assay.store import work as work_store

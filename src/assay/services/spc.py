@@ -1,10 +1,10 @@
 """Statistical process control: CUSUM and SPRT alarms per worker, per batch and per project.
 
-* worker: Bernoulli CUSUM on wrong gold answers, and Wald's SPRT on gold accuracy (good level
+* worker: Bernoulli CUSUM on wrong gold answers, and Wald's SPRT (alpha 0.01) on gold accuracy (good level
   = the crowd's pooled gold accuracy, bad level 0.2 lower); an alarm quarantines the worker
   (pauses them, reversibly) when the policy says so;
-* batch: CUSUM on disagreement with the inferred truth among the batch's counted responses; an
-  alarm pauses the batch's open tasks;
+* batch: CUSUM on the share of the batch's tasks whose counted answers disagree (one
+  observation per task); an alarm pauses the batch's open tasks;
 * project: CUSUM on wrong gold answers against the project's own first half; notify only.
 
 Every alarm notifies the requester by webhook (``quality.alarm``) with a short quality report.
@@ -114,7 +114,10 @@ def _worker_alarms(session: Session, data: ProjectData, policy: Policy) -> list[
         in_control_arl=policy.number("spc_in_control_arl"),
     )
     tests = sprt_accuracy_batch(
-        [streams[w] for w in workers], good_accuracy=pooled, bad_accuracy=max(pooled - 0.2, 0.3)
+        [streams[w] for w in workers],
+        good_accuracy=pooled,
+        bad_accuracy=max(pooled - 0.2, 0.3),
+        alpha=0.01,
     )
     alarms = []
     for worker_id, chart, test in zip(workers, charts, tests, strict=True):
@@ -161,27 +164,42 @@ def _quarantine(session: Session, project: Project, worker_id: str, alarm: Quali
     )
 
 
-def _batch_alarms(
-    session: Session, data: ProjectData, scoring: Scoring, policy: Policy
-) -> list[QualityAlarm]:
-    matrix, posteriors, question = scoring.matrix, scoring.posteriors, data.question
-    if matrix is None or posteriors is None or question is None:
-        return []
-    winner = {t: int(posteriors[i].argmax()) for i, t in enumerate(matrix.task_ids)}
-    streams: dict[str, list[bool]] = defaultdict(list)
-    everything: list[bool] = []
+def _task_streams(data: ProjectData) -> tuple[dict[str, list[bool]], list[bool]]:
+    """Per batch, in task order: whether each task's first counted answers disagree.
+
+    One observation per task, not per response: a task's answers are not independent (a hard
+    item draws several wrong ones), and a chart fed correlated observations alarms by chance.
+    Only the first ``redundancy`` answers count, in the order tasks were created (the queue's
+    order): the answers the gate bought for hard tasks would make late tasks look worse.
+    """
+    question = data.question
+    wanted = data.project.redundancy
+    answers: dict[str, list[int]] = defaultdict(list)
     for response in sorted(data.responses, key=lambda r: (r.created_at, r.id)):
         task = data.tasks.get(response.task_id)
-        code = class_of(question, answer_of(response))
+        code = class_of(question, answer_of(response)) if question else None
         if task is None or task.is_gold or response.status != "accepted" or code is None:
             continue
-        disagrees = code != winner.get(task.id, code)
-        everything.append(disagrees)
-        if task.batch_id:
-            streams[task.batch_id].append(disagrees)
+        if len(answers[task.id]) < wanted:
+            answers[task.id].append(code)
+    streams: dict[str, list[bool]] = defaultdict(list)
+    everything: list[bool] = []
+    for task_id in sorted(answers):
+        if len(answers[task_id]) < max(wanted, 2):
+            continue
+        split = len(set(answers[task_id])) > 1
+        everything.append(split)
+        batch_id = data.tasks[task_id].batch_id
+        if batch_id:
+            streams[batch_id].append(split)
+    return streams, everything
+
+
+def _batch_alarms(session: Session, data: ProjectData, policy: Policy) -> list[QualityAlarm]:
+    streams, everything = _task_streams(data)
     if len(everything) < 30 or not streams:
         return []
-    p0 = min(max(float(np.mean(everything)), 0.02), 0.6)
+    p0 = min(max(float(np.mean(everything)), 0.02), 0.7)
     batches = [b for b, s in streams.items() if len(s) >= MIN_OBSERVATIONS]
     if not batches:
         return []
@@ -196,9 +214,9 @@ def _batch_alarms(
         if not chart.alarmed:
             continue
         evidence: dict[str, object] = {
-            "responses": len(streams[batch_id]),
-            "disagreement": float(np.mean(streams[batch_id])),
-            "project_disagreement": p0,
+            "tasks": len(streams[batch_id]),
+            "split_tasks": float(np.mean(streams[batch_id])),
+            "project_split_tasks": p0,
             "alarm_index": chart.alarm_index,
         }
         alarm = _raise(
@@ -219,7 +237,7 @@ def _batch_alarms(
                     session,
                     data.project,
                     batch_id,
-                    f"agreement CUSUM alarm ({evidence['disagreement']:.0%} disagree)",
+                    f"agreement CUSUM alarm ({evidence['split_tasks']:.0%} of tasks split)",
                     alarm.id,
                 )
     return alarms
@@ -259,7 +277,7 @@ def evaluate_spc(
 ) -> list[QualityAlarm]:
     """Run every chart; raise (and act on) new alarms; flushes."""
     alarms = _worker_alarms(session, data, policy)
-    alarms += _batch_alarms(session, data, scoring, policy)
+    alarms += _batch_alarms(session, data, policy)
     alarms += _project_alarm(session, data, policy)
     session.flush()
     return alarms

@@ -15,9 +15,9 @@ from assay.services.actor import Actor
 from assay.services.projects import load_project, resolve_batch
 from assay.store import Session
 from assay.store import tasks as store
+from assay.store import work as work_store
 from assay.store.audit import insert_audit_event
 from assay.store.base import new_id, utcnow
-from assay.store import work as work_store
 from assay.store.models import Project, Response, Result, Review, Task
 
 MAX_REPORTED_PROBLEMS = 1_000
@@ -82,7 +82,7 @@ def store_tasks(session: Session, actor: Actor, project: Project, spec: TaskImpo
             details={"problems": shown, "problem_count": len(problems)},
         )
     batch = resolve_batch(session, project, spec.batch_id, spec.batch_name)
-    ids = store.find_task_ids_by_unique_id(session, project.id, {t.unique_id for t in spec.tasks})
+    ids: dict[str, str] = {}
     now = utcnow()
     rows: list[dict[str, Any]] = []
     for item in spec.tasks:
@@ -99,17 +99,20 @@ def store_tasks(session: Session, actor: Actor, project: Project, spec: TaskImpo
             "redundancy": project.redundancy, "open_slots": 0 if gold else project.redundancy,
             "response_count": 0, "created_at": now, "updated_at": now,
         })
-    store.insert_tasks(session, rows)
-    if rows:
+    inserted = store.insert_new_tasks(session, rows)
+    already_there = [row["unique_id"] for row in rows if row["unique_id"] not in inserted]
+    if already_there:
+        ids.update(store.find_task_ids_by_unique_id(session, project.id, already_there))
+    if inserted:
         insert_audit_event(
             session, org_id=actor.org_id, actor=actor.label, action="tasks.import",
             object_type="project", object_id=project.id,
-            after={"created": len(rows), "batch_id": batch.id if batch else None},
+            after={"created": len(inserted), "batch_id": batch.id if batch else None},
         )
     return ImportReport(
         batch_id=batch.id if batch else None,
-        created=len(rows),
-        existing=len(spec.tasks) - len(rows),
+        created=len(inserted),
+        existing=len(spec.tasks) - len(inserted),
         task_ids=[ids[t.unique_id] for t in spec.tasks],
     )
 

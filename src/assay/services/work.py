@@ -14,16 +14,15 @@ from assay.services import sides
 from assay.services.actor import Actor
 from assay.services.projects import current_guidelines
 from assay.services.quality_data import skill_key
-from assay.store import Session
+from assay.store import Session, queue
 from assay.store import organisations as org_store
 from assay.store import projects as project_store
-from assay.store import queue
 from assay.store import tasks as task_store
 from assay.store import work as store
 from assay.store.audit import insert_audit_event
 from assay.store.base import new_id, utcnow
-from assay.store.quality_ops import best_accuracy
 from assay.store.models import Assignment, GuidelineVersion, Project, Task, Worker
+from assay.store.quality_ops import best_accuracy
 
 _WORKING_STATUSES = ("active", "probation")
 # Applicants may take qualification tests, and nothing else.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,19 @@ def is_sqlite(url: str) -> bool:
     return make_url(normalise_url(url)).get_backend_name() == "sqlite"
 
 
+WRITER_WAIT_SECONDS = 10.0
+
+
 def _configure_sqlite(engine: Engine) -> None:
+    # One writer at a time, queued in-process: SQLite serialises writers anyway, and waiting on
+    # a Python lock is fair and immediate, where busy_timeout's sleep-and-retry makes tail
+    # latency balloon under concurrent requests (several seconds at 8 clients).
+    # A plain lock, because a transaction may begin in one thread and end in another (FastAPI
+    # runs dependencies and handlers on different pool threads). The wait is bounded: past it,
+    # SQLite's own busy_timeout arbitrates as if the lock were not there, so a transaction
+    # that is never closed (or a thread holding two) cannot hang everyone.
+    writer = threading.Lock()
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the driver, decide when transactions begin.
@@ -37,8 +50,21 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         # IMMEDIATE takes the write lock up front: two writers never both read then fail to
-        # upgrade (SQLITE_BUSY mid-transaction), they queue on busy_timeout instead.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # upgrade (SQLITE_BUSY mid-transaction); other processes queue on busy_timeout.
+        if writer.acquire(timeout=WRITER_WAIT_SECONDS):
+            connection.info["assay_writer"] = True
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _release(connection)
+            raise
+
+    def _release(connection: Any) -> None:
+        if connection.info.pop("assay_writer", False):
+            writer.release()
+
+    event.listen(engine, "commit", _release)
+    event.listen(engine, "rollback", _release)
 
 
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:

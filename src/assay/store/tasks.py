@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import func, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from assay.errors import Conflict
-
+from assay.store.engine import backend_name
 from assay.store.models import Task
 
 _IN_CHUNK = 900  # under SQLite's default limit of bound parameters per statement
@@ -33,20 +33,23 @@ def find_task_ids_by_unique_id(
     return found
 
 
-def insert_tasks(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert many tasks in one round trip per few thousand rows (executemany / insertmanyvalues).
+def insert_new_tasks(session: Session, rows: Sequence[dict[str, Any]]) -> set[str]:
+    """Insert the rows whose unique id is new to the project; the unique ids actually inserted.
 
-    A concurrent request that stored one of the same unique ids first surfaces as Conflict.
+    One ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` per few thousand rows: existing ids are
+    skipped by the unique index itself, so nothing is looked up first (a lookup of thousands of
+    ids plans badly on a freshly grown table) and a concurrent import of the same ids is
+    harmless.
     """
     if not rows:
-        return
-    try:
-        session.execute(insert(Task), list(rows))
-    except IntegrityError as exc:
-        raise Conflict(
-            "Another request stored some of these unique_ids at the same moment; "
-            "retry the request (it is idempotent)."
-        ) from exc
+        return set()
+    dialect_insert = postgresql_insert if backend_name(session) == "postgresql" else sqlite_insert
+    statement = (
+        dialect_insert(Task)
+        .on_conflict_do_nothing(index_elements=["project_id", "unique_id"])
+        .returning(Task.unique_id)
+    )
+    return set(session.scalars(statement, list(rows)))
 
 
 def get_task(session: Session, org_id: str, task_id: str) -> Task | None:

@@ -7,7 +7,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assay.errors import Conflict
-
 from assay.store.models import Assignment, Response, Result, Review
 
 

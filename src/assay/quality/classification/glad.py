@@ -17,9 +17,12 @@ from assay.quality._posterior import (
     worker_agreement,
 )
 from assay.quality.classification._base import CategoricalAggregator
+from assay.quality.classification.dawid_skene import DawidSkene
+from assay.quality.errors import QualityInputError
 
 _MAX_STEP = 0.5
 _EDGE = 0.05
+_STARTS = ("dawid-skene", "majority")
 
 
 def _scoring_step(
@@ -50,9 +53,13 @@ class GLAD(CategoricalAggregator):
     :math:`K-1` classes. Priors :math:`\alpha_w \sim N(\mu_\alpha, 1)`,
     :math:`\beta_t \sim N(\mu_\beta, s_\beta^2)`.
 
-    EM from the majority vote; abilities start from each worker's agreement with it,
-    :math:`\alpha_w = \mathrm{logit}(\mathrm{agree}_w) / e^{\mu_\beta}`. With :math:`q_r`
-    the posterior that row :math:`r` is right:
+    EM from a starting posterior :math:`q` (``init``): Dawid-Skene's posterior by default,
+    or the majority vote's shares. Abilities start from each worker's agreement with its
+    argmax, :math:`\alpha_w = \mathrm{logit}(\mathrm{agree}_w) / e^{\mu_\beta}`. The GLAD
+    objective is not concave and real data can have several local optima; Dawid-Skene, a
+    richer model that is cheap to fit first, reads workers' systematic confusions that raw
+    vote shares miss, so EM starts nearer the truth. With :math:`q_r` the posterior that
+    row :math:`r` is right:
 
     * M-step (generalised): ``m_step_iter`` Fisher-scoring steps (each clipped to
       :math:`\pm 0.5`) on :math:`\alpha`, then :math:`\beta`, all groups at once with
@@ -77,6 +84,7 @@ class GLAD(CategoricalAggregator):
         beta_prior_mean: Prior mean of log inverse difficulty.
         beta_prior_sd: Prior standard deviation of log inverse difficulty.
         m_step_iter: Fisher-scoring steps per parameter block in each M-step.
+        init: Starting posterior: ``"dawid-skene"`` (default) or ``"majority"``.
         learn_priors: Estimate the class prior :math:`\pi`; by default it stays uniform, as in
             the paper (a learned prior can drift when hard tasks carry little evidence).
         prior_smoothing: Pseudo-tasks per class for a learned class prior.
@@ -96,16 +104,20 @@ class GLAD(CategoricalAggregator):
         beta_prior_mean: float = 1.0,
         beta_prior_sd: float = 1.0,
         m_step_iter: int = 1,
+        init: str = "dawid-skene",
         learn_priors: bool = False,
         prior_smoothing: float = 1.0,
         seed: int | None = 0,
     ) -> None:
+        if init not in _STARTS:
+            raise QualityInputError("init must be 'dawid-skene' or 'majority'", {"init": init})
         self.n_iter = n_iter
         self.tol = tol
         self.alpha_prior_mean = alpha_prior_mean
         self.beta_prior_mean = beta_prior_mean
         self.beta_prior_sd = beta_prior_sd
         self.m_step_iter = m_step_iter
+        self.init = init
         self.learn_priors = learn_priors
         self.prior_smoothing = prior_smoothing
         self.seed = seed
@@ -144,8 +156,22 @@ class GLAD(CategoricalAggregator):
         logits = row_loglik_to_tasks(codes, log_wrong, log_right - log_wrong, np.log(self.priors_))
         return posterior_from_logits(logits)
 
+    def _start(self, codes: LabelCodes) -> FloatArray:
+        """Return the posterior EM starts from (see ``init``)."""
+        if self.init == "majority":
+            return majority_probas(codes)
+        start = DawidSkene(seed=self.seed).fit(
+            codes.task_idx,
+            codes.worker_idx,
+            codes.label_idx,
+            n_tasks=codes.n_tasks,
+            n_workers=codes.n_workers,
+            n_classes=codes.n_classes,
+        )
+        return start.probas_
+
     def _fit_codes(self, codes: LabelCodes) -> None:
-        probas = majority_probas(codes)
+        probas = self._start(codes)
         self.betas_ = np.full(codes.n_tasks, float(self.beta_prior_mean))
         agreement = worker_agreement(codes, probas.argmax(axis=1))
         ease = np.exp(float(self.beta_prior_mean))

@@ -4,9 +4,33 @@ from __future__ import annotations
 
 import numpy as np
 
-from assay.quality._encoding import LabelCodes
-from assay.quality._posterior import class_frequency, decide, majority_probas, worker_agreement
+from assay.quality._encoding import FloatArray, LabelCodes
+from assay.quality._posterior import chosen_posterior, majority_probas, row_max, row_sums
 from assay.quality.classification._base import CategoricalAggregator
+
+_TIE_TOLERANCE = 1e-12
+
+
+def tie_shared_agreement(codes: LabelCodes, probas: FloatArray) -> FloatArray:
+    """Each worker's expected agreement with the vote winners, ties broken uniformly at random.
+
+    A task whose top classes tie credits each tied class with ``1/m`` (``m`` winners), so an
+    arbitrary tie-break (label order, class frequency) cannot move the skills.
+
+    Args:
+        codes: The coded answers.
+        probas: Weighted vote shares per (task, class).
+
+    Returns:
+        The mean credit of each worker's rows (0 for a worker without rows).
+
+    """
+    winners = (probas >= (row_max(probas) - _TIE_TOLERANCE)[:, None]).astype(np.float64)
+    winners /= row_sums(winners)[:, None]
+    credit = chosen_posterior(codes, winners)
+    agree = np.bincount(codes.worker_idx, weights=credit, minlength=codes.n_workers)
+    total = np.bincount(codes.worker_idx, minlength=codes.n_workers)
+    return np.divide(agree, total, out=np.zeros(codes.n_workers), where=total > 0)
 
 
 class ZeroBasedSkill(CategoricalAggregator):
@@ -17,6 +41,13 @@ class ZeroBasedSkill(CategoricalAggregator):
     :math:`s_w \leftarrow s_w + \eta (a_w - s_w)`; the step :math:`\eta` starts at ``lr_init``
     and is multiplied by ``lr_reduce_factor`` every ``lr_steps_to_reduce`` rounds. It stops
     after ``n_iter`` rounds or when no skill moves more than ``tol``.
+
+    A tied vote is no evidence for any one of its winners, so :math:`a_w` gives a row on a
+    task whose top ``m`` classes tie ``1/m`` credit if it chose one of them (the expected
+    agreement under a uniformly random tie-break; see :func:`tie_shared_agreement`). The
+    first round is a plain majority vote, full of ties on sparse data; a hard tie-break there
+    (Crowd-Kit takes the first label in sort order) would seed the skills with the label
+    order. Only the final labels go through the usual tie rule.
 
     Fitted state: ``skills_``, ``probas_``, ``labels_``, ``n_iter_``.
 
@@ -54,13 +85,12 @@ class ZeroBasedSkill(CategoricalAggregator):
     def _fit_codes(self, codes: LabelCodes) -> None:
         skills = np.full(codes.n_workers, 1.0 / codes.n_classes + self.eps)
         rate = self.lr_init
-        use = class_frequency(codes)
         self.n_iter_ = 0
         for step in range(1, self.n_iter + 1):
             if step % self.lr_steps_to_reduce == 0:
                 rate *= self.lr_reduce_factor
-            labels = decide(majority_probas(codes, skills[codes.worker_idx]), use, self.seed)
-            move = rate * (worker_agreement(codes, labels) - skills)
+            votes = majority_probas(codes, skills[codes.worker_idx])
+            move = rate * (tie_shared_agreement(codes, votes) - skills)
             skills += move
             self.n_iter_ = step
             if np.abs(move).max() <= self.tol:

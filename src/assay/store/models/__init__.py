@@ -1,7 +1,7 @@
 """SQLAlchemy tables, one module per area; importing this package registers them all."""
 
-from assay.store.models import rlhf as rlhf  # registers the RLHF tables
 from assay.store.models import quality_ops as quality_ops  # quality-operations tables
+from assay.store.models import rlhf as rlhf  # registers the RLHF tables
 from assay.store.models.audit import AuditEvent
 from assay.store.models.delivery import Blob, WebhookDelivery
 from assay.store.models.jobs import Job
@@ -19,13 +19,12 @@ from assay.store.models.work import Assignment, Response, Result, Review
 
 __all__ = [
     "Account",
-    "GuidelineQuestion",
-    "WebSession",
     "ApiKey",
     "Assignment",
     "AuditEvent",
     "Batch",
     "Blob",
+    "GuidelineQuestion",
     "GuidelineVersion",
     "IdempotencyRecord",
     "Job",
@@ -35,6 +34,7 @@ __all__ = [
     "Result",
     "Review",
     "Task",
+    "WebSession",
     "WebhookDelivery",
     "Worker",
 ]

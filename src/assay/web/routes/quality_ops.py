@@ -25,7 +25,13 @@ from assay.services.quality_dashboards import Dashboard, SeriesPoint
 from assay.web.charts import bar_chart
 from assay.web.deps import CsrfDep, DbDep, IdentityDep
 from assay.web.errors import WebRoute
-from assay.web.quality_charts import BandPoint, Series, band_chart, interval_chart, reliability_chart
+from assay.web.quality_charts import (
+    BandPoint,
+    Series,
+    band_chart,
+    interval_chart,
+    reliability_chart,
+)
 from assay.web.render import render
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
