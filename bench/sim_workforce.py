@@ -1,8 +1,8 @@
 """Simulate a realistic crowd on a real data set, end to end through the REST API.
 
 The data: ``zheng_s_dog`` (807 ImageNet dog photos, 4 breeds, 10 real crowd labels each, gold
-for all). Tasks are the photos; 10% become gold, shown at a 20% rate. Simulated workers answer through
-``/v1/work/next`` and ``/v1/work/{id}/submit`` of an in-process app (FastAPI TestClient over a
+for all). Tasks are the photos; 10% become gold, shown at a 20% rate. Simulated workers answer
+through ``/v1/work/next`` and ``/v1/work/{id}/submit`` of an in-process app (FastAPI TestClient over a
 fresh SQLite file, every request through the real routes, auth and services):
 
 * experts: right 93% of the time, otherwise one of the photo's real wrong labels;
@@ -58,8 +58,12 @@ BREEDS = ["b0", "b1", "b2", "b3"]
 TEMPLATE = {
     "fields": [{"kind": "text", "name": "photo"}],
     "questions": [
-        {"type": "label", "name": "breed", "prompt": "Which breed is this dog?",
-         "options": [{"value": b} for b in BREEDS]},
+        {
+            "type": "label",
+            "name": "breed",
+            "prompt": "Which breed is this dog?",
+            "options": [{"value": b} for b in BREEDS],
+        },
         {"type": "text", "name": "reason", "prompt": "Why? One sentence.", "min_length": 2},
     ],
 }
@@ -68,15 +72,41 @@ BAD_KINDS = {
     "spammer": {"spammer", "straight_lining"},
     "model_paster": {"machine_text_worker"},
     "colluder": {"collusion"},
-    "sloppy": {"too_fast", "low_gold_accuracy"},
+    "sloppy": {"too_fast", "low_gold_accuracy", "spc_alarm"},
 }
-FEATURES = ["ears", "muzzle", "coat", "tail", "eyes", "paws", "snout", "fur colour", "size", "forehead"]
-SHAPES = ["pointed", "floppy", "short", "curly", "long", "narrow", "broad", "wavy", "dark", "pale",
-          "thick", "tiny", "round", "droopy", "wiry"]
+FEATURES = [
+    "ears",
+    "muzzle",
+    "coat",
+    "tail",
+    "eyes",
+    "paws",
+    "snout",
+    "fur colour",
+    "size",
+    "forehead",
+]
+SHAPES = [
+    "pointed",
+    "floppy",
+    "short",
+    "curly",
+    "long",
+    "narrow",
+    "broad",
+    "wavy",
+    "dark",
+    "pale",
+    "thick",
+    "tiny",
+    "round",
+    "droopy",
+    "wiry",
+]
 PASTER_STYLES = [
     "Certainly! Here is a comprehensive analysis. The dog in this image exhibits a multifaceted "
     "combination of features \u2014 notably, the {f} and the {g}. It's important to note that "
-    "these traits play a pivotal role in identification. In conclusion, {b} is the most likely breed.",
+    "these traits play a pivotal role in identification. In conclusion, {b} is the likeliest breed.",
     "Great question! Let's dive in. Upon meticulous examination, the {f} and the intricate {g} "
     "serve as a testament to its lineage. Furthermore, the overall silhouette underscores a "
     "robust build. Ultimately, I'd classify it as {b}. I hope this helps!",
@@ -131,7 +161,11 @@ class SimWorker:
             style = PASTER_STYLES[int(self.handle[-1]) % len(PASTER_STYLES)]
             f, g = r.sample(FEATURES, 2)
             text = style.format(f=f, g=g, b=breed)
-            return text, {"pasted_chars": len(text), "keystrokes": r.randint(0, 4)}, r.randint(9000, 16000)
+            return (
+                text,
+                {"pasted_chars": len(text), "keystrokes": r.randint(0, 4)},
+                r.randint(9000, 16000),
+            )
         if self.kind == "spammer":
             text = r.choice(["ok", "good", "yes", "dog", "fine"])
             return text, {"keystrokes": len(text)}, r.randint(700, 1800)
@@ -141,7 +175,9 @@ class SimWorker:
             text = base if self.handle.endswith("0") else base + " too"
             return text, {"keystrokes": len(text)}, r.randint(6000, 12000)
         parts = [f"{r.choice(SHAPES)} {f}" for f in r.sample(FEATURES, r.randint(1, 3))]
-        text = f"{', '.join(parts)}; {r.choice(['so', 'I think', 'looks like', 'probably'])} {breed}"
+        text = (
+            f"{', '.join(parts)}; {r.choice(['so', 'I think', 'looks like', 'probably'])} {breed}"
+        )
         ms = r.randint(3000, 6000) if self.kind == "sloppy" else r.randint(7000, 16000)
         return text, {"keystrokes": len(text) + r.randint(0, 6), "pasted_chars": 0}, ms
 
@@ -187,8 +223,16 @@ def make_crowd(settings: Settings, seed: int) -> tuple[str, list[SimWorker]]:
             with factory() as session:
                 key = create_api_key(session, org_name="sim", role="worker", name=handle).secret
             device = "shared-laptop" if kind == "colluder" else f"device-{handle}"
-            workers.append(SimWorker(handle, kind, key, device, random.Random(f"{seed}:{handle}"),
-                                     constant=BREEDS[n % 4]))
+            workers.append(
+                SimWorker(
+                    handle,
+                    kind,
+                    key,
+                    device,
+                    random.Random(f"{seed}:{handle}"),
+                    constant=BREEDS[n % 4],
+                )
+            )
     return requester, workers
 
 
@@ -200,30 +244,57 @@ def post(client: TestClient, key: str, url: str, body: Any = None) -> Any:
     return answer.json()
 
 
-def setup_project(client: TestClient, requester: str, truth: dict[str, str], quality: bool,
-                  rng: random.Random) -> tuple[str, dict[str, str], set[str]]:
+def setup_project(
+    client: TestClient, requester: str, truth: dict[str, str], quality: bool, rng: random.Random
+) -> tuple[str, dict[str, str], set[str]]:
     """The project and its tasks (10% gold), in four batches; returns (project id, uid->item)."""
-    project = post(client, requester, "/v1/projects", {
-        "name": "Dog breeds", "template": TEMPLATE, "redundancy": 3, "gold_rate": GOLD_RATE,
-        "pay_per_task_cents": 5, "time_estimate_seconds": 12,
-    })
+    project = post(
+        client,
+        requester,
+        "/v1/projects",
+        {
+            "name": "Dog breeds",
+            "template": TEMPLATE,
+            "redundancy": 3,
+            "gold_rate": GOLD_RATE,
+            "pay_per_task_cents": 5,
+            "time_estimate_seconds": 12,
+        },
+    )
     items = list(truth)
     gold = set(rng.sample(items, int(len(items) * GOLD_SHARE)))
-    tasks = [{"unique_id": f"dog-{i}", "payload": {"photo": f"Dog photo #{i}"},
-              **({"gold_answer": {"breed": truth[i]}} if i in gold else {})} for i in items]
+    tasks = [
+        {
+            "unique_id": f"dog-{i}",
+            "payload": {"photo": f"Dog photo #{i}"},
+            **({"gold_answer": {"breed": truth[i]}} if i in gold else {}),
+        }
+        for i in items
+    ]
     for n in range(4):
-        post(client, requester, f"/v1/projects/{project['id']}/tasks",
-             {"tasks": tasks[n::4], "batch_name": f"batch-{n}"})
+        post(
+            client,
+            requester,
+            f"/v1/projects/{project['id']}/tasks",
+            {"tasks": tasks[n::4], "batch_name": f"batch-{n}"},
+        )
     if quality:
-        client.put(f"/v1/projects/{project['id']}/quality/settings", headers=headers(requester),
-                   json={"quality_target": 0.9, "max_responses": 6})
+        client.put(
+            f"/v1/projects/{project['id']}/quality/settings",
+            headers=headers(requester),
+            json={"quality_target": 0.9, "max_responses": 6},
+        )
     return project["id"], {f"dog-{i}": i for i in items}, gold
 
 
-def work_once(run: Run, worker: SimWorker, truth: dict[str, str], real: dict[str, list[str]]) -> str:
+def work_once(
+    run: Run, worker: SimWorker, truth: dict[str, str], real: dict[str, list[str]]
+) -> str:
     """One next + submit; returns 'ok', 'gold', 'empty' or 'paused'."""
     client = run.client
-    lease = client.post("/v1/work/next", json={"project_id": run.project_id}, headers=headers(worker.key))
+    lease = client.post(
+        "/v1/work/next", json={"project_id": run.project_id}, headers=headers(worker.key)
+    )
     if lease.status_code == 403:
         worker.active = False
         return "paused"
@@ -234,8 +305,12 @@ def work_once(run: Run, worker: SimWorker, truth: dict[str, str], real: dict[str
     breed = worker.answer(item, truth[item], real[item])
     text, telemetry, ms = worker.rationale(item, breed)
     telemetry["device_id"] = worker.device
-    post(client, worker.key, f"/v1/work/{body['id']}/submit",
-         {"answer": {"breed": breed, "reason": text}, "active_time_ms": ms, "telemetry": telemetry})
+    post(
+        client,
+        worker.key,
+        f"/v1/work/{body['id']}/submit",
+        {"answer": {"breed": breed, "reason": text}, "active_time_ms": ms, "telemetry": telemetry},
+    )
     worker.submitted += 1
     run.submits += 1
     if item in run.gold:
@@ -244,7 +319,9 @@ def work_once(run: Run, worker: SimWorker, truth: dict[str, str], real: dict[str
     return "ok"
 
 
-def take_turn(run: Run, worker: SimWorker, truth: dict[str, str], real: dict[str, list[str]]) -> str:
+def take_turn(
+    run: Run, worker: SimWorker, truth: dict[str, str], real: dict[str, list[str]]
+) -> str:
     """One task for a worker (the colluding pair works in lockstep: the follower goes next)."""
     status = work_once(run, worker, truth, real)
     follower = next(w for w in run.workers if w.handle == "colluder-1")
@@ -253,8 +330,14 @@ def take_turn(run: Run, worker: SimWorker, truth: dict[str, str], real: dict[str
     return status
 
 
-def simulate(run: Run, truth: dict[str, str], real: dict[str, list[str]], quality: bool,
-             every: int, rng: random.Random) -> None:
+def simulate(
+    run: Run,
+    truth: dict[str, str],
+    real: dict[str, list[str]],
+    quality: bool,
+    every: int,
+    rng: random.Random,
+) -> None:
     """Let the crowd work until no regular task is left for anyone; recompute periodically."""
     idle_rounds, last = 0, 0
     while idle_rounds < 2:
@@ -283,7 +366,9 @@ def list_tasks(run: Run) -> list[dict[str, Any]]:
     tasks: list[dict[str, Any]] = []
     after = ""
     while True:
-        url = f"/v1/projects/{run.project_id}/tasks?limit=1000" + (f"&after={after}" if after else "")
+        url = f"/v1/projects/{run.project_id}/tasks?limit=1000" + (
+            f"&after={after}" if after else ""
+        )
         page = run.client.get(url, headers=headers(run.requester)).json()
         tasks += page
         if len(page) < 1000:
@@ -298,7 +383,9 @@ def delivered_results(run: Run, quality: bool) -> dict[str, tuple[str, float | N
         if task["is_gold"] or task["state"] not in ("complete", "delivered"):
             continue
         if quality:
-            gate = run.client.get(f"/v1/tasks/{task['id']}/gate", headers=headers(run.requester)).json()
+            gate = run.client.get(
+                f"/v1/tasks/{task['id']}/gate", headers=headers(run.requester)
+            ).json()
             if gate["status"] != "released":
                 continue
         result = run.client.get(f"/v1/tasks/{task['id']}/result", headers=headers(run.requester))
@@ -319,25 +406,57 @@ def plain_majority(raw: dict[str, list[str]], truth: dict[str, str], rng: random
     return right / max(len(raw), 1)
 
 
-def detection(run: Run) -> dict[str, dict[str, float]]:
-    """Precision and recall of each bad-worker kind's detectors, from the flagged signals."""
+def detection(run: Run) -> dict[str, Any]:
+    """Precision and recall per bad-worker kind, from flagged signals and worker alarms."""
     ids = {post_me(run, w.key): w for w in run.workers}
-    signals = run.client.get(f"/v1/projects/{run.project_id}/quality/signals?flagged=true&limit=5000",
-                             headers=headers(run.requester)).json()
+    base = f"/v1/projects/{run.project_id}/quality"
+    signals = run.client.get(f"{base}/signals?flagged=true", headers=headers(run.requester)).json()
     flagged: dict[str, set[str]] = defaultdict(set)
     for signal in signals:
         for worker_id in (signal["worker_id"], signal["other_worker_id"]):
             if worker_id in ids:
                 flagged[signal["kind"]].add(ids[worker_id].handle)
-    report = {}
+    for alarm in run.client.get(f"{base}/alarms", headers=headers(run.requester)).json():
+        if alarm["scope"] == "worker" and alarm["subject_id"] in ids:
+            flagged["spc_alarm"].add(ids[alarm["subject_id"]].handle)
+    report: dict[str, Any] = {}
     for kind, detectors in BAD_KINDS.items():
         caught = set().union(*(flagged[d] for d in detectors))
         truly = {w.handle for w in run.workers if w.kind == kind}
         hits = len(caught & truly)
-        report[kind] = {"precision": hits / len(caught) if caught else 1.0,
-                        "recall": hits / len(truly), "flagged": len(caught), "actual": len(truly),
-                        "false_positives": sorted(caught - truly)}
+        report[kind] = {
+            "precision": hits / len(caught) if caught else 1.0,
+            "recall": hits / len(truly),
+            "flagged": len(caught),
+            "actual": len(truly),
+            "false_positives": sorted(caught - truly),
+            "detectors": sorted(detectors),
+        }
+    report["by_detector"] = {kind: sorted(handles) for kind, handles in sorted(flagged.items())}
     return report
+
+
+def resolve_escalations(run: Run, truth: dict[str, str], real: dict[str, list[str]]) -> int:
+    """Escalated tasks go to an expert reviewer, who decides and releases them through the API."""
+    held = run.client.get(
+        f"/v1/projects/{run.project_id}/quality/held", headers=headers(run.requester)
+    ).json()
+    uid_of = {t["id"]: t["unique_id"] for t in list_tasks(run)}
+    reviewer = SimWorker("expert-reviewer", "expert", "", "", random.Random("reviewer"))
+    decided = 0
+    for gate in held:
+        if gate["status"] != "escalated":
+            continue
+        item = run.item_of[uid_of[gate["task_id"]]]
+        breed = reviewer.answer(item, truth[item], real[item])
+        post(
+            run.client,
+            run.requester,
+            f"/v1/tasks/{gate['task_id']}/gate/release",
+            {"reason": "expert reviewer decided", "answer": {"breed": breed}},
+        )
+        decided += 1
+    return decided
 
 
 def post_me(run: Run, key: str) -> str:
@@ -345,7 +464,9 @@ def post_me(run: Run, key: str) -> str:
     return str(run.client.get("/v1/me", headers=headers(key)).json()["id"])
 
 
-def calibration(delivered: dict[str, tuple[str, float | None]], truth: dict[str, str]) -> dict[str, Any]:
+def calibration(
+    delivered: dict[str, tuple[str, float | None]], truth: dict[str, str]
+) -> dict[str, Any]:
     """Accuracy per confidence bin of the delivered results (calibration check on all truth)."""
     bins: dict[str, list[bool]] = defaultdict(list)
     for item, (breed, confidence) in delivered.items():
@@ -355,8 +476,12 @@ def calibration(delivered: dict[str, tuple[str, float | None]], truth: dict[str,
         bins[f"{edge:.2f}"].append(breed == truth[item])
     gap = sum(abs(sum(v) / len(v) - (float(k) + 0.025)) * len(v) for k, v in bins.items())
     total = sum(len(v) for v in bins.values())
-    return {"ece": gap / total if total else None,
-            "bins": {k: {"n": len(v), "accuracy": round(sum(v) / len(v), 4)} for k, v in sorted(bins.items())}}
+    return {
+        "ece": gap / total if total else None,
+        "bins": {
+            k: {"n": len(v), "accuracy": round(sum(v) / len(v), 4)} for k, v in sorted(bins.items())
+        },
+    }
 
 
 def one_run(quality: bool, limit: int | None, seed: int, every: int) -> dict[str, Any]:
@@ -369,28 +494,45 @@ def one_run(quality: bool, limit: int | None, seed: int, every: int) -> dict[str
         project_id, item_of, gold = setup_project(client, requester, truth, quality, rng)
         run = Run(client, requester, project_id, workers, item_of, gold)
         simulate(run, truth, real, quality, every, rng)
-        delivered = delivered_results(run, quality)
+        by_gate = delivered_results(run, quality)
+        escalated = resolve_escalations(run, truth, real) if quality else 0
+        delivered = delivered_results(run, quality) if escalated else by_gate
         regular = [i for i in truth if i not in gold]
-        accuracy = sum(b == truth[i] for i, (b, _) in delivered.items()) / max(len(delivered), 1)
         record: dict[str, Any] = {
-            "quality_operations": quality, "items": len(truth), "seed": seed,
-            "submits": run.submits, "seconds": round(time.perf_counter() - started, 1),
-            "delivered": len(delivered), "regular_tasks": len(regular),
-            "delivered_accuracy": round(accuracy, 4),
+            "quality_operations": quality,
+            "items": len(truth),
+            "seed": seed,
+            "submits": run.submits,
+            "seconds": round(time.perf_counter() - started, 1),
+            "regular_tasks": len(regular),
+            "delivered": len(delivered),
+            "delivered_accuracy": accuracy_of(delivered, truth),
             "plain_majority_vote_all_answers": round(plain_majority(run.raw, truth, rng), 4),
             "responses_per_delivered_task": round(run.submits / max(len(delivered), 1), 2),
         }
         if quality:
-            record["detection"] = detection(run)
-            record["calibration"] = calibration(delivered, truth)
+            record.update(
+                {
+                    "released_by_gate": len(by_gate),
+                    "gate_accuracy": accuracy_of(by_gate, truth),
+                    "escalated_to_expert_reviewer": escalated,
+                    "detection": detection(run),
+                    "calibration": calibration(by_gate, truth),
+                }
+            )
         return record
+
+
+def accuracy_of(delivered: dict[str, tuple[str, float | None]], truth: dict[str, str]) -> float:
+    """Share of delivered results that are right."""
+    return round(sum(b == truth[i] for i, (b, _) in delivered.items()) / max(len(delivered), 1), 4)
 
 
 def main() -> None:
     """Run the simulation without and with quality operations, for each seed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="200 photos, one seed")
-    parser.add_argument("--seeds", type=int, default=2)
+    parser.add_argument("--seeds", type=int, default=1)
     parser.add_argument("--recompute-every", type=int, default=150)
     parser.add_argument("--only", choices=["plain", "quality"], help="run one of the two modes")
     args = parser.parse_args()
@@ -400,8 +542,13 @@ def main() -> None:
     for seed in range(seeds):
         for quality in modes:
             records.append(emit(one_run(quality, limit, seed, args.recompute_every)))
-    write_results("sim_workforce", records, data="zheng_s_dog", crowd=CROWD,
-                  transport="in-process TestClient (real routes, SQLite)")
+    write_results(
+        "sim_workforce",
+        records,
+        data="zheng_s_dog",
+        crowd=CROWD,
+        transport="in-process TestClient (real routes, SQLite)",
+    )
 
 
 if __name__ == "__main__":

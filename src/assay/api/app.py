@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from assay import __version__
 from assay.api.body_limit import BodyLimitMiddleware
-from assay.api.errors import install_error_handlers
+from assay.api.errors import document_error_shape, install_error_handlers
 from assay.api.routes import ROUTERS
 from assay.config import Settings
 from assay.services.generation import install_generation_jobs
@@ -27,6 +27,11 @@ Every `/v1` route needs `Authorization: Bearer <key>`; a key's role limits what 
 every query is scoped to the key's organisation. Errors are JSON
 `{"error": {"code", "message", "details"}}` with a 4xx status.
 """
+
+
+def create_app_from_environment() -> FastAPI:
+    """The app as ``assay serve --workers N`` runs it in each worker process (settings from env)."""
+    return create_app(Settings(), background=True)
 
 
 def create_app(settings: Settings, *, background: bool = False) -> FastAPI:
@@ -67,6 +72,7 @@ def create_app(settings: Settings, *, background: bool = False) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = session_factory
     install_error_handlers(app)
+    document_error_shape(app)
     for router in ROUTERS:
         app.include_router(router)
     mount_web(app)

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assay import errors
@@ -75,3 +76,40 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             error_body("internal_error", "Something went wrong on our side; it was logged."), 500
         )
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong: a machine-readable code, a message a person can act on, details."""
+
+    code: str
+    message: str
+    details: Any = None
+
+
+class ErrorResponse(BaseModel):
+    """The body of every 4xx answer."""
+
+    error: ErrorDetail
+
+
+def document_error_shape(app: FastAPI) -> None:
+    """Make the OpenAPI document describe validation errors as they are really sent.
+
+    FastAPI documents 422 as ``{"detail": [...]}``; our handler answers ``{"error": {...}}``.
+    """
+    default_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = default_openapi()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        error_schema = ErrorResponse.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, definition in error_schema.pop("$defs", {}).items():
+            components[name] = definition
+        components["ErrorResponse"] = error_schema
+        components["HTTPValidationError"] = {"$ref": "#/components/schemas/ErrorResponse"}
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

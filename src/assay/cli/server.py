@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -29,12 +30,20 @@ def serve(
     no_migrate: Annotated[
         bool, typer.Option("--no-migrate", help="Do not apply pending migrations first.")
     ] = False,
-    workers: Annotated[int, typer.Option(help="HTTP worker threads' process count.")] = 1,
+    workers: Annotated[int, typer.Option(help="Server processes (each with its own threads).")] = 1,
 ) -> None:
     """Serve the REST API (and the web workbench), applying pending migrations first."""
     settings = load_settings(db)
     if not no_migrate:
         upgrade(settings.resolved_database_url())
-    app = create_app(settings, background=True)
     console.print(f"Assay listening on http://{host}:{port}")
-    uvicorn.run(app, host=host, port=port, log_level="warning", workers=workers)
+    if workers > 1:
+        # Several processes need an importable factory; each reads the settings from the
+        # environment, so pass the resolved database URL down that way.
+        os.environ["ASSAY_DATABASE_URL"] = settings.resolved_database_url()
+        uvicorn.run(
+            "assay.api.app:create_app_from_environment", factory=True, host=host, port=port,
+            log_level="warning", workers=workers,
+        )
+        return
+    uvicorn.run(create_app(settings, background=True), host=host, port=port, log_level="warning")

@@ -64,7 +64,7 @@ def set_task_variant(session: Session, task_ids: list[str], variant_id: str) -> 
             update(Task)
             .where(Task.id.in_(task_ids[start : start + 900]))
             .values(variant_id=variant_id)
-            .execution_options(synchronize_session=False)
+            .execution_options(synchronize_session="fetch")
         )
 
 

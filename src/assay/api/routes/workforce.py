@@ -13,6 +13,7 @@ from fastapi.responses import PlainTextResponse
 from assay.api.deps import ActorDep, SessionDep
 from assay.api.schemas.projects import ProjectPublic
 from assay.api.schemas.workforce import (
+    DayCount,
     EarningsRowPublic,
     ProgressPublic,
     RosterRowPublic,
@@ -91,7 +92,8 @@ def project_progress(project_id: str, actor: ActorDep, session: SessionDep) -> P
     result = progress.project_progress(session, actor, project_id)
     return ProgressPublic(
         tasks_by_state=result.tasks_by_state, responses_by_status=result.responses_by_status,
-        in_review=result.in_review, throughput=result.throughput,
+        in_review=result.in_review,
+        throughput=[DayCount(day=day, responses=n) for day, n in result.throughput],
     )
 
 

@@ -112,13 +112,20 @@ class GuidelineQuestionPublic(_FromRow):
     answered_at: datetime | None
 
 
+class DayCount(BaseModel):
+    """Responses on one day (UTC)."""
+
+    day: str
+    responses: int
+
+
 class ProgressPublic(BaseModel):
     """Where a project's work stands."""
 
     tasks_by_state: dict[str, int]
     responses_by_status: dict[str, int]
     in_review: int
-    throughput: list[tuple[str, int]]
+    throughput: list[DayCount]
 
 
 class ReworkPublic(_FromRow):
