@@ -42,8 +42,14 @@ def _vote(rng: random.Random, truth: str, accuracy: float) -> str:
 
 
 def seed_crowd(
-    session: Session, *, tasks: int = 40, gold: int = 10, good: int = 5, seed: int = 7,
-    complete: bool = True, **project: Any,
+    session: Session,
+    *,
+    tasks: int = 40,
+    gold: int = 10,
+    good: int = 5,
+    seed: int = 7,
+    complete: bool = True,
+    **project: Any,
 ) -> Crowd:
     """A project whose tasks each got two good answers and one from a random-clicking spammer."""
     rng = random.Random(seed)
@@ -56,16 +62,24 @@ def seed_crowd(
     moment = 0
     for i in range(gold):
         truth = rng.choice(LABELS)
-        task = make_task(session, proj, is_gold=True, gold_answer={"sentiment": truth}, open_slots=0)
+        task = make_task(
+            session, proj, is_gold=True, gold_answer={"sentiment": truth}, open_slots=0
+        )
         crowd.gold.append(task)
         crowd.truth[task.id] = truth
         for worker in [*workers, spammer]:
             accurate = worker is not spammer
             vote = _vote(rng, truth, 0.9) if accurate else rng.choice(LABELS)
             moment += 1
-            make_response(session, task, worker, {"sentiment": vote}, gold_correct=vote == truth,
-                          active_time_ms=rng.randint(8000, 20000) if accurate else 900,
-                          created_at=start + timedelta(seconds=moment))
+            make_response(
+                session,
+                task,
+                worker,
+                {"sentiment": vote},
+                gold_correct=vote == truth,
+                active_time_ms=rng.randint(8000, 20000) if accurate else 900,
+                created_at=start + timedelta(seconds=moment),
+            )
     for i in range(tasks):
         truth = rng.choice(LABELS)
         task = make_task(session, proj)
@@ -76,11 +90,16 @@ def seed_crowd(
             accurate = worker is not spammer
             vote = _vote(rng, truth, 0.9) if accurate else rng.choice(LABELS)
             moment += 1
-            answered.append(make_response(
-                session, task, worker, {"sentiment": vote},
-                active_time_ms=rng.randint(8000, 20000) if accurate else 900,
-                created_at=start + timedelta(seconds=moment),
-            ))
+            answered.append(
+                make_response(
+                    session,
+                    task,
+                    worker,
+                    {"sentiment": vote},
+                    active_time_ms=rng.randint(8000, 20000) if accurate else 900,
+                    created_at=start + timedelta(seconds=moment),
+                )
+            )
         crowd.responses[task.id] = answered
         task.open_slots = 0
         if complete:

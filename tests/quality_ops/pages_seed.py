@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assay.domain.enums import Role
@@ -15,7 +16,7 @@ from assay.services.accounts import create_account
 from assay.services.actor import Actor
 from assay.store import experiments as experiment_store
 from assay.store.base import utcnow
-from assay.store.models import Organisation, Task
+from assay.store.models import Organisation, Response, Task
 from tests.quality_ops.crowd import LABELS, seed_crowd
 from tests.support.factories import (
     make_project,
@@ -45,23 +46,47 @@ def seed_quality_history(session: Session) -> Seeded:
     crowd = seed_crowd(session, tasks=60, gold=16, seed=11)
     rng = random.Random(5)
     now = utcnow()
-    for index, responses in enumerate(crowd.responses.values()):
-        for response in responses:
-            response.created_at = now - timedelta(days=13 - index % 14, hours=rng.randint(0, 20))
-            if response.worker_id != crowd.spammer.id and rng.random() < 0.3:
-                make_review(session, response, crowd.good[0], score=rng.choice([0.6, 0.8, 1.0]),
-                            created_at=response.created_at + timedelta(hours=1))
+    everything = session.scalars(select(Response).where(Response.project_id == crowd.project.id))
+    for index, response in enumerate(sorted(everything, key=lambda r: (r.task_id, r.id))):
+        response.created_at = now - timedelta(days=13 - index % 14, hours=rng.randint(0, 20))
+        if response.gold_correct is not None:
+            continue
+        if response.worker_id != crowd.spammer.id and rng.random() < 0.3:
+            make_review(
+                session,
+                response,
+                crowd.good[0],
+                score=rng.choice([0.6, 0.8, 1.0]),
+                created_at=response.created_at + timedelta(hours=1),
+            )
     session.commit()
-    lead = create_account(session, org_name=crowd.org.name, email=f"ops@{crowd.org.name}.test",
-                          password=PASSWORD, role="admin")
-    worker = create_account(session, org_name=crowd.org.name, email=f"ana@{crowd.org.name}.test",
-                            password=PASSWORD, role="worker", worker_handle="good-1")
+    lead = create_account(
+        session,
+        org_name=crowd.org.name,
+        email=f"ops@{crowd.org.name}.test",
+        password=PASSWORD,
+        role="admin",
+    )
+    worker = create_account(
+        session,
+        org_name=crowd.org.name,
+        email=f"ana@{crowd.org.name}.test",
+        password=PASSWORD,
+        role="worker",
+        worker_handle="good-1",
+    )
     quality_jobs.recompute_project(session, crowd.project)
     actor = Actor(org_id=crowd.org.id, role=Role.ADMIN, key_id=None)
     experiment_id = _experiment(session, actor, crowd.org, rng)
     assert lead.org_id == crowd.org.id and worker.worker_id is not None
-    return Seeded(lead.email, worker.email, crowd.project.id, crowd.spammer.id,
-                  worker.worker_id, experiment_id)
+    return Seeded(
+        lead.email,
+        worker.email,
+        crowd.project.id,
+        crowd.spammer.id,
+        worker.worker_id,
+        experiment_id,
+    )
 
 
 def _experiment(session: Session, actor: Actor, org: Organisation, rng: random.Random) -> str:
@@ -70,14 +95,22 @@ def _experiment(session: Session, actor: Actor, org: Organisation, rng: random.R
     truth = {}
     for _ in range(120):
         label = rng.choice(LABELS)
-        task = make_task(session, project, is_gold=True, gold_answer={"sentiment": label}, open_slots=0)
+        task = make_task(
+            session, project, is_gold=True, gold_answer={"sentiment": label}, open_slots=0
+        )
         truth[task.id] = label
     session.commit()
-    spec = ExperimentCreate.model_validate({
-        "name": "Pay 15 cents instead of 10", "factor": "pay", "unit": "tasks",
-        "variants": [{"name": "control", "is_control": True},
-                     {"name": "paid-more", "config": {"pay_per_task_cents": 15}}],
-    })
+    spec = ExperimentCreate.model_validate(
+        {
+            "name": "Pay 15 cents instead of 10",
+            "factor": "pay",
+            "unit": "tasks",
+            "variants": [
+                {"name": "control", "is_control": True},
+                {"name": "paid-more", "config": {"pay_per_task_cents": 15}},
+            ],
+        }
+    )
     experiment = experiments.create_experiment(session, actor, project.id, spec)
     experiment.created_at = utcnow() - timedelta(days=8)
     variants = {v.id: v for v in experiment_store.list_variants(session, experiment.id)}
@@ -91,8 +124,16 @@ def _experiment(session: Session, actor: Actor, org: Organisation, rng: random.R
             vote = label if right else rng.choice([x for x in LABELS if x != label])
             seconds = rng.randint(9000, 16000) if careful else rng.randint(5000, 9000)
             when = utcnow() - timedelta(days=rng.randint(0, 6), hours=rng.randint(0, 20))
-            make_response(session, row, worker, {"sentiment": vote}, gold_correct=right,
-                          active_time_ms=seconds, created_at=when)
+            make_response(
+                session,
+                row,
+                worker,
+                {"sentiment": vote},
+                gold_correct=right,
+                active_time_ms=seconds,
+                created_at=when,
+                pay_cents=10,
+            )
     session.commit()
     quality_jobs.recompute_project(session, project)
     return experiment.id

@@ -39,10 +39,18 @@ def _estimate(settings: Settings, worker_id: str, project_id: str, mean: float) 
     with factory() as session:
         worker = session.get(Worker, worker_id)
         assert worker is not None
-        session.add(WorkerSkillEstimate(
-            org_id=worker.org_id, worker_id=worker_id, skill=f"project:{project_id}",
-            source="combined", mean=mean, low=mean - 0.05, high=min(mean + 0.05, 1.0), n=50,
-        ))
+        session.add(
+            WorkerSkillEstimate(
+                org_id=worker.org_id,
+                worker_id=worker_id,
+                skill=f"project:{project_id}",
+                source="combined",
+                mean=mean,
+                low=mean - 0.05,
+                high=min(mean + 0.05, 1.0),
+                n=50,
+            )
+        )
         session.commit()
 
 
@@ -52,11 +60,15 @@ def test_a_contested_task_is_held_explained_and_bought_from_an_expert(
     client = gated
     project = _post(client, keys.requester, "/v1/projects", sentiment_project(redundancy=2))
     settings_body = {"quality_target": 0.9, "max_responses": 4}
-    answer = client.put(f"/v1/projects/{project['id']}/quality/settings", json=settings_body,
-                        headers=headers(keys.requester))
+    answer = client.put(
+        f"/v1/projects/{project['id']}/quality/settings",
+        json=settings_body,
+        headers=headers(keys.requester),
+    )
     assert answer.status_code == 200 and answer.json()["quality_target"] == 0.9
-    task_id = _post(client, keys.requester, f"/v1/projects/{project['id']}/tasks",
-                    {"tasks": sentiment_tasks(1)})["task_ids"][0]
+    task_id = _post(
+        client, keys.requester, f"/v1/projects/{project['id']}/tasks", {"tasks": sentiment_tasks(1)}
+    )["task_ids"][0]
     ids = [_me(client, k) for k in keys.workers]
     for worker_id, mean in zip(ids, [0.7, 0.7, 0.6, 0.95], strict=True):
         _estimate(settings, worker_id, project["id"], mean)
@@ -67,10 +79,14 @@ def test_a_contested_task_is_held_explained_and_bought_from_an_expert(
     assert gate["status"] == "buying" and gate["confidence"] < 0.9
     assert any("buying a response from workers at >=" in r for r in gate["reasons"])
     # The bought slot is for experts: the 0.6 worker gets nothing, the 0.95 expert gets it.
-    assert client.post("/v1/work/next", json={}, headers=headers(keys.workers[2])).status_code == 404
+    assert (
+        client.post("/v1/work/next", json={}, headers=headers(keys.workers[2])).status_code == 404
+    )
     lease = _post(client, keys.workers[3], "/v1/work/next", {})
     assert lease["task"]["id"] == task_id
-    _post(client, keys.workers[3], f"/v1/work/{lease['id']}/submit", {"answer": {"sentiment": "pos"}})
+    _post(
+        client, keys.workers[3], f"/v1/work/{lease['id']}/submit", {"answer": {"sentiment": "pos"}}
+    )
     gate = client.get(f"/v1/tasks/{task_id}/gate", headers=headers(keys.requester)).json()
     assert gate["status"] == "released" and gate["confidence"] >= 0.9
     assert gate["extra_responses"] == 1
@@ -81,33 +97,49 @@ def test_a_contested_task_is_held_explained_and_bought_from_an_expert(
 def test_a_project_without_target_delivers_at_completion(gated: TestClient, keys: Keys) -> None:
     client = gated
     project = _post(client, keys.requester, "/v1/projects", sentiment_project(redundancy=1))
-    task_id = _post(client, keys.requester, f"/v1/projects/{project['id']}/tasks",
-                    {"tasks": sentiment_tasks(1)})["task_ids"][0]
+    task_id = _post(
+        client, keys.requester, f"/v1/projects/{project['id']}/tasks", {"tasks": sentiment_tasks(1)}
+    )["task_ids"][0]
     lease = _post(client, keys.workers[0], "/v1/work/next", {})
-    _post(client, keys.workers[0], f"/v1/work/{lease['id']}/submit", {"answer": {"sentiment": "neu"}})
+    _post(
+        client, keys.workers[0], f"/v1/work/{lease['id']}/submit", {"answer": {"sentiment": "neu"}}
+    )
     gate = client.get(f"/v1/tasks/{task_id}/gate", headers=headers(keys.requester)).json()
     assert gate["status"] == "no_gate"
-    assert client.get(f"/v1/tasks/{task_id}", headers=headers(keys.requester)).json()["state"] == "complete"
+    assert (
+        client.get(f"/v1/tasks/{task_id}", headers=headers(keys.requester)).json()["state"]
+        == "complete"
+    )
 
 
 def test_escalated_task_is_released_by_an_expert_decision(gated: TestClient, keys: Keys) -> None:
     client = gated
     project = _post(client, keys.requester, "/v1/projects", sentiment_project(redundancy=2))
-    client.put(f"/v1/projects/{project['id']}/quality/settings",
-               json={"quality_target": 0.99, "max_responses": 2}, headers=headers(keys.requester))
-    task_id = _post(client, keys.requester, f"/v1/projects/{project['id']}/tasks",
-                    {"tasks": sentiment_tasks(1)})["task_ids"][0]
+    client.put(
+        f"/v1/projects/{project['id']}/quality/settings",
+        json={"quality_target": 0.99, "max_responses": 2},
+        headers=headers(keys.requester),
+    )
+    task_id = _post(
+        client, keys.requester, f"/v1/projects/{project['id']}/tasks", {"tasks": sentiment_tasks(1)}
+    )["task_ids"][0]
     for key, vote in zip(keys.workers[:2], ["pos", "neg"], strict=True):
         lease = _post(client, key, "/v1/work/next", {})
         _post(client, key, f"/v1/work/{lease['id']}/submit", {"answer": {"sentiment": vote}})
     gate = client.get(f"/v1/tasks/{task_id}/gate", headers=headers(keys.requester)).json()
     assert gate["status"] == "escalated" and "cost cap of 2 responses reached" in gate["reasons"]
-    released = _post(client, keys.requester, f"/v1/tasks/{task_id}/gate/release",
-                     {"reason": "expert read it: negative", "answer": {"sentiment": "neg"}})
+    released = _post(
+        client,
+        keys.requester,
+        f"/v1/tasks/{task_id}/gate/release",
+        {"reason": "expert read it: negative", "answer": {"sentiment": "neg"}},
+    )
     assert released["status"] == "released"
     result = client.get(f"/v1/tasks/{task_id}/result", headers=headers(keys.requester)).json()
     assert result["answer"]["sentiment"] == "neg" and result["method"] == "expert_decision"
-    again = client.post(f"/v1/tasks/{task_id}/gate/release", json={}, headers=headers(keys.requester))
+    again = client.post(
+        f"/v1/tasks/{task_id}/gate/release", json={}, headers=headers(keys.requester)
+    )
     assert again.status_code == 409
     other = client.get(f"/v1/tasks/{task_id}/gate", headers=headers(keys.other_requester))
     assert other.status_code == 404
@@ -117,16 +149,36 @@ def test_confidence_maths() -> None:
     assert effective_accuracy(0.9, 1.0, 3) == pytest.approx(0.9)
     assert effective_accuracy(0.9, 0.0, 3) == pytest.approx(1 / 3)
     assert 1 / 3 < effective_accuracy(0.9, 0.5, 3) < 0.9
-    even = posterior_for([0, 1], ["a", "b"], accuracy={"a": 0.8, "b": 0.8}, weights={},
-                         default_accuracy=0.7, n_classes=2)
+    even = posterior_for(
+        [0, 1],
+        ["a", "b"],
+        accuracy={"a": 0.8, "b": 0.8},
+        weights={},
+        default_accuracy=0.7,
+        n_classes=2,
+    )
     assert even.tolist() == pytest.approx([0.5, 0.5])
-    trusted = posterior_for([0, 1], ["a", "b"], accuracy={"a": 0.95, "b": 0.6}, weights={},
-                            default_accuracy=0.7, n_classes=2)
+    trusted = posterior_for(
+        [0, 1],
+        ["a", "b"],
+        accuracy={"a": 0.95, "b": 0.6},
+        weights={},
+        default_accuracy=0.7,
+        n_classes=2,
+    )
     assert trusted[0] > 0.9
-    halved = posterior_for([0, 1], ["a", "b"], accuracy={"a": 0.95, "b": 0.6},
-                           weights={"a": 0.0}, default_accuracy=0.7, n_classes=2)
+    halved = posterior_for(
+        [0, 1],
+        ["a", "b"],
+        accuracy={"a": 0.95, "b": 0.6},
+        weights={"a": 0.0},
+        default_accuracy=0.7,
+        n_classes=2,
+    )
     assert halved[1] > 0.5
-    calibration = ConfidenceCalibration(points={"x": [0.0, 0.5, 0.9, 1.0], "y": [0.0, 0.4, 0.8, 0.95]})
+    calibration = ConfidenceCalibration(
+        points={"x": [0.0, 0.5, 0.9, 1.0], "y": [0.0, 0.4, 0.8, 0.95]}
+    )
     assert calibrated(0.9, calibration) == pytest.approx(0.8)
     assert calibrated(0.7, None) == 0.7
     assert raw_target(0.8, calibration) == 0.9

@@ -41,18 +41,28 @@ def test_recompute_scores_flags_the_spammer_and_excludes_their_work(session: Ses
         assert combined[worker.id].low < combined[worker.id].mean < combined[worker.id].high
     gold = {e.worker_id: e for e in estimates if e.source == "gold"}
     assert gold[crowd.spammer.id].n == 10
-    spam = session.scalar(select(QualitySignal).where(
-        QualitySignal.kind == "spammer", QualitySignal.worker_id == crowd.spammer.id))
+    spam = session.scalar(
+        select(QualitySignal).where(
+            QualitySignal.kind == "spammer", QualitySignal.worker_id == crowd.spammer.id
+        )
+    )
     assert spam is not None and spam.flagged and spam.status == "actioned"
     assert spam.evidence["pattern"] in ("random", "constant") and spam.evidence["items"] >= 20
-    flagged_good = session.scalars(select(QualitySignal).where(
-        QualitySignal.kind == "spammer", QualitySignal.flagged.is_(True),
-        QualitySignal.worker_id != crowd.spammer.id)).all()
+    flagged_good = session.scalars(
+        select(QualitySignal).where(
+            QualitySignal.kind == "spammer",
+            QualitySignal.flagged.is_(True),
+            QualitySignal.worker_id != crowd.spammer.id,
+        )
+    ).all()
     assert flagged_good == []
     session.refresh(crowd.spammer)
     assert crowd.spammer.status == "paused"
-    excluded = session.scalars(select(Response).where(
-        Response.worker_id == crowd.spammer.id, Response.status == "excluded")).all()
+    excluded = session.scalars(
+        select(Response).where(
+            Response.worker_id == crowd.spammer.id, Response.status == "excluded"
+        )
+    ).all()
     assert len(excluded) == len(crowd.tasks)  # regular work only; gold answers stay as evidence
     reopened = session.get(Task, crowd.tasks[0].id)
     assert reopened is not None and reopened.state == "open" and reopened.open_slots == 1
@@ -64,12 +74,14 @@ def test_every_automatic_action_is_audited_and_reverts_exactly(session: Session)
     session.commit()
     quality_jobs.recompute_project(session, crowd.project)
     lead = _lead(crowd.org.id)
-    actions = session.scalars(select(QualityAction).where(
-        QualityAction.target_id == crowd.spammer.id)).all()
+    actions = session.scalars(
+        select(QualityAction).where(QualityAction.target_id == crowd.spammer.id)
+    ).all()
     kinds = {a.kind for a in actions}
     assert {"pause_worker", "exclude_responses"} <= kinds
-    audited = session.scalars(select(AuditEvent.action).where(
-        AuditEvent.object_id == crowd.spammer.id)).all()
+    audited = session.scalars(
+        select(AuditEvent.action).where(AuditEvent.object_id == crowd.spammer.id)
+    ).all()
     assert "quality.pause_worker" in audited and "quality.exclude_responses" in audited
     for action in actions:
         if action.kind in ("pause_worker", "exclude_responses"):

@@ -37,21 +37,34 @@ def session(database_url: str) -> Iterator[Session]:
     engine.dispose()
 
 
-def test_a_worker_whose_gold_accuracy_drops_raises_an_alarm_and_is_quarantined(session: Session) -> None:
+def test_a_worker_whose_gold_accuracy_drops_raises_an_alarm_and_is_quarantined(
+    session: Session,
+) -> None:
     crowd = seed_crowd(session, tasks=4, gold=30, callback_url="https://example.test/hook")
     drifting = make_worker(session, crowd.org, handle="drifting")
     start = utcnow() - timedelta(hours=1)
     for i, task in enumerate(crowd.gold):
         truth = crowd.truth[task.id]
         vote = truth if i < 8 else next(x for x in ("pos", "neu", "neg") if x != truth)
-        make_response(session, task, drifting, {"sentiment": vote}, gold_correct=vote == truth,
-                      created_at=start + timedelta(seconds=i))
+        make_response(
+            session,
+            task,
+            drifting,
+            {"sentiment": vote},
+            gold_correct=vote == truth,
+            created_at=start + timedelta(seconds=i),
+        )
     session.commit()
     lead = Actor(org_id=crowd.org.id, role=Role.REQUESTER, key_id="lead")
     # Detectors only flag here, so the pause below comes from process control.
     quality_policy.update_quality_settings(
-        session, lead, crowd.project.id, quality_target=None, max_responses=None,
-        rules=[{"signal": "spammer", "actions": ["flag"]}], settings=None,
+        session,
+        lead,
+        crowd.project.id,
+        quality_target=None,
+        max_responses=None,
+        rules=[{"signal": "spammer", "actions": ["flag"]}],
+        settings=None,
     )
     quality_jobs.recompute_project(session, crowd.project)
     alarm = session.scalar(select(QualityAlarm).where(QualityAlarm.subject_id == drifting.id))
@@ -60,10 +73,15 @@ def test_a_worker_whose_gold_accuracy_drops_raises_an_alarm_and_is_quarantined(s
     assert alarm.evidence["gold_answers"] == 30
     worker = session.get(Worker, drifting.id)
     assert worker is not None and worker.status == "paused"
-    quarantine = session.scalar(select(QualityAction).where(
-        QualityAction.kind == "quarantine_worker", QualityAction.target_id == drifting.id))
+    quarantine = session.scalar(
+        select(QualityAction).where(
+            QualityAction.kind == "quarantine_worker", QualityAction.target_id == drifting.id
+        )
+    )
     assert quarantine is not None and quarantine.alarm_id == alarm.id
-    hooks = session.scalars(select(WebhookDelivery).where(WebhookDelivery.event == "quality.alarm")).all()
+    hooks = session.scalars(
+        select(WebhookDelivery).where(WebhookDelivery.event == "quality.alarm")
+    ).all()
     assert any(h.payload["alarm"]["subject_id"] == drifting.id for h in hooks)
     quality_review.resolve_alarm(session, lead, alarm.id, "talked to them")
     quality_review.revert_action(session, lead, quarantine.id, "back after coaching")
@@ -76,8 +94,14 @@ def test_leaked_gold_is_detected_and_retired_reversibly(session: Session) -> Non
     leaked = crowd.gold[0]
     fast_and_right = [make_worker(session, crowd.org, handle=f"fast-{i}") for i in range(12)]
     for worker in fast_and_right:
-        make_response(session, leaked, worker, {"sentiment": crowd.truth[leaked.id]},
-                      gold_correct=True, active_time_ms=400)
+        make_response(
+            session,
+            leaked,
+            worker,
+            {"sentiment": crowd.truth[leaked.id]},
+            gold_correct=True,
+            active_time_ms=400,
+        )
     session.commit()
     quality_jobs.recompute_project(session, crowd.project)
     task = session.get(Task, leaked.id)
@@ -112,10 +136,16 @@ def test_rotating_gold_retires_what_predates_new_guidelines(session: Session) ->
     from assay.services.projects import publish_guidelines
 
     session.commit()
-    version = publish_guidelines(session, lead, crowd.project.id, GuidelinesIn(goal="Sarcasm is negative"))
-    fresh = make_task(session, crowd.project, is_gold=True, gold_answer={"sentiment": "neg"}, open_slots=0)
+    version = publish_guidelines(
+        session, lead, crowd.project.id, GuidelinesIn(goal="Sarcasm is negative")
+    )
+    fresh = make_task(
+        session, crowd.project, is_gold=True, gold_answer={"sentiment": "neg"}, open_slots=0
+    )
     session.commit()
-    retired = gold_lifecycle.rotate_gold(session, lead, crowd.project.id, created_before_version=version.version)
+    retired = gold_lifecycle.rotate_gold(
+        session, lead, crowd.project.id, created_before_version=version.version
+    )
     assert set(retired) == {t.id for t in crowd.gold}
     assert session.get(Task, fresh.id).state == "open"  # type: ignore[union-attr]
 
@@ -131,7 +161,11 @@ def test_planted_review_errors_measure_each_reviewers_catch_rate(session: Sessio
     for index, response_id in enumerate(planted):
         reviewer = careful if index % 2 == 0 else lax
         actor = Actor(org_id=crowd.org.id, role=Role.REVIEWER, worker_id=reviewer.id)
-        verdict = ReviewSubmit(verdict="reject", reason="wrong label") if reviewer is careful else ReviewSubmit(verdict="accept")
+        verdict = (
+            ReviewSubmit(verdict="reject", reason="wrong label")
+            if reviewer is careful
+            else ReviewSubmit(verdict="accept")
+        )
         reviews.submit_review(session, actor, response_id, verdict)
     rates = {r.handle: r for r in reviewer_audits.catch_rates(session, lead, crowd.project.id)}
     assert rates["careful"].rate == 1.0 and rates["careful"].reviewed == 3

@@ -94,7 +94,7 @@ def store_tasks(session: Session, actor: Actor, project: Project, spec: TaskImpo
         rows.append({
             "id": task_id, "org_id": project.org_id, "project_id": project.id,
             "batch_id": batch.id if batch else None, "unique_id": item.unique_id,
-            "payload": item.payload, "metadata_": item.metadata, "priority": item.priority,
+            "payload": item.payload, "metadata": item.metadata, "priority": item.priority,
             "state": TaskState.OPEN.value, "is_gold": gold, "gold_answer": item.gold_answer,
             "redundancy": project.redundancy, "open_slots": 0 if gold else project.redundancy,
             "response_count": 0, "created_at": now, "updated_at": now,

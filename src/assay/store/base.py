@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import threading
 import time
@@ -62,24 +63,27 @@ def utcnow() -> datetime:
 
 _last_value = 0
 _id_lock = threading.Lock()
+# Standard base32 (A-Z, 2-7) to Crockford's lower-case alphabet, which sorts like the numbers.
+_TO_CROCKFORD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", _CROCKFORD)
 
 
-def new_id(prefix: str) -> str:
-    """A time-ordered, globally unique id such as ``tsk_01jd8z...``.
-
-    48 bits of milliseconds then 80 random bits, Crockford base32: ids sort by creation time
-    (good index locality, usable as a stable queue order) and can be made on any API server
-    without coordination, so a project never needs a cross-shard sequence. Within one process,
-    ids made in the same millisecond still increase (the random part is bumped), so tasks
-    imported together keep their order.
-    """
+def _next_value() -> int:
     global _last_value
     candidate = (int(time.time() * 1000) << 80) | int.from_bytes(os.urandom(10), "big")
     with _id_lock:
         value = candidate if (candidate >> 80) > (_last_value >> 80) else _last_value + 1
         _last_value = value
-    chars = []
-    for _ in range(26):
-        chars.append(_CROCKFORD[value & 31])
-        value >>= 5
-    return f"{prefix}_{''.join(reversed(chars))}"
+    return value
+
+
+def new_id(prefix: str) -> str:
+    """A time-ordered, globally unique id such as ``tsk_01jd8z...``.
+
+    48 bits of milliseconds then 80 random bits, in Crockford base32: ids sort by creation
+    time (good index locality, usable as a stable queue order) and can be made on any API
+    server without coordination, so a project never needs a cross-shard sequence. Within one
+    process, ids made in the same millisecond still increase (the random part is bumped), so
+    tasks imported together keep their order.
+    """
+    encoded = base64.b32encode(_next_value().to_bytes(16, "big")).decode("ascii")
+    return f"{prefix}_{encoded[:26].translate(_TO_CROCKFORD)}"

@@ -6,6 +6,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -67,17 +69,27 @@ def _configure_sqlite(engine: Engine) -> None:
     event.listen(engine, "rollback", _release)
 
 
+def _json_text(value: Any) -> str:
+    # orjson is several times faster than the standard library on the payloads we store.
+    return orjson.dumps(value).decode()
+
+
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     """An engine for the URL, tuned per backend."""
     url = normalise_url(url)
+    json_options: dict[str, Any] = {"json_serializer": _json_text, "json_deserializer": orjson.loads}
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, **json_options
+        )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True)
+    return create_engine(
+        url, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True, **json_options
+    )
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

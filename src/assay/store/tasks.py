@@ -34,7 +34,7 @@ def find_task_ids_by_unique_id(
 
 
 def insert_new_tasks(session: Session, rows: Sequence[dict[str, Any]]) -> set[str]:
-    """Insert the rows whose unique id is new to the project; the unique ids actually inserted.
+    """Insert the rows (keyed by column name) whose unique id is new; the unique ids inserted.
 
     One ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` per few thousand rows: existing ids are
     skipped by the unique index itself, so nothing is looked up first (a lookup of thousands of
@@ -44,12 +44,15 @@ def insert_new_tasks(session: Session, rows: Sequence[dict[str, Any]]) -> set[st
     if not rows:
         return set()
     dialect_insert = postgresql_insert if backend_name(session) == "postgresql" else sqlite_insert
+    table = Task.__table__
+    # Core, not the ORM: the rows are plain dicts and the ORM's per-row bookkeeping would cost
+    # more than the insert itself. Core keys rows by column name ("metadata", not "metadata_").
     statement = (
-        dialect_insert(Task)
+        dialect_insert(table)
         .on_conflict_do_nothing(index_elements=["project_id", "unique_id"])
-        .returning(Task.unique_id)
+        .returning(table.c.unique_id)
     )
-    return set(session.scalars(statement, list(rows)))
+    return set(session.connection().scalars(statement, list(rows)))
 
 
 def get_task(session: Session, org_id: str, task_id: str) -> Task | None:
