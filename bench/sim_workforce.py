@@ -2,8 +2,8 @@
 
 The data: ``zheng_s_dog`` (807 ImageNet dog photos, 4 breeds, 10 real crowd labels each, gold
 for all). Tasks are the photos; 10% become gold, shown at a 20% rate. Simulated workers answer
-through ``/v1/work/next`` and ``/v1/work/{id}/submit`` of an in-process app (FastAPI TestClient over a
-fresh SQLite file, every request through the real routes, auth and services):
+through ``/v1/work/next`` and ``/v1/work/{id}/submit`` of an in-process app (FastAPI TestClient
+over a fresh SQLite file, every request through the real routes, auth and services):
 
 * experts: right 93% of the time, otherwise one of the photo's real wrong labels;
 * regular workers: replay one of the photo's real crowd labels (the data's own 70% accuracy,
@@ -106,7 +106,7 @@ SHAPES = [
 PASTER_STYLES = [
     "Certainly! Here is a comprehensive analysis. The dog in this image exhibits a multifaceted "
     "combination of features \u2014 notably, the {f} and the {g}. It's important to note that "
-    "these traits play a pivotal role in identification. In conclusion, {b} is the likeliest breed.",
+    "these traits play a pivotal role in identification. In conclusion, {b} is the likeliest.",
     "Great question! Let's dive in. Upon meticulous examination, the {f} and the intricate {g} "
     "serve as a testament to its lineage. Furthermore, the overall silhouette underscores a "
     "robust build. Ultimately, I'd classify it as {b}. I hope this helps!",

@@ -9,6 +9,7 @@ audit log's append-only trigger in place).
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,9 +43,15 @@ def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> DatabaseTempla
 
 
 @pytest.fixture(scope="session")
-def _postgres_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseTemplate]:
-    with postgres_template(tmp_path_factory.mktemp("postgres")) as template:
-        yield template
+def _postgres_template() -> Iterator[DatabaseTemplate]:
+    # Not under pytest's temporary root: pytest prunes old roots when another session starts,
+    # which would pull the data directory from under a running server.
+    directory = Path(tempfile.mkdtemp(prefix="assay-test-postgres-"))
+    try:
+        with postgres_template(directory) as template:
+            yield template
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture(params=BACKENDS)

@@ -1,4 +1,4 @@
-"""Quality-ops web fixtures: the workbench's own (tests/web/conftest.py) with our routers mounted."""
+"""Quality-ops web fixtures: the workbench's own (tests/web/conftest.py), our routers mounted."""
 
 from __future__ import annotations
 

@@ -60,7 +60,7 @@ def seed_crowd(
     crowd = Crowd(org, proj, workers, spammer, [], [], {})
     start = utcnow() - timedelta(hours=2)
     moment = 0
-    for i in range(gold):
+    for _ in range(gold):
         truth = rng.choice(LABELS)
         task = make_task(
             session, proj, is_gold=True, gold_answer={"sentiment": truth}, open_slots=0
@@ -80,7 +80,7 @@ def seed_crowd(
                 active_time_ms=rng.randint(8000, 20000) if accurate else 900,
                 created_at=start + timedelta(seconds=moment),
             )
-    for i in range(tasks):
+    for _ in range(tasks):
         truth = rng.choice(LABELS)
         task = make_task(session, proj)
         crowd.tasks.append(task)

@@ -12,7 +12,7 @@ from assay.api.routes import quality
 from assay.config import Settings
 from assay.services.confidence import calibrated, effective_accuracy, posterior_for, raw_target
 from assay.store import make_engine, make_session_factory
-from assay.store.models import Worker
+from assay.store.models import Project, Worker
 from assay.store.models.quality_ops import ConfidenceCalibration, WorkerSkillEstimate
 from tests.support.api import Keys, headers, sentiment_project, sentiment_tasks
 from tests.support.routers import app_with
@@ -54,6 +54,44 @@ def _estimate(settings: Settings, worker_id: str, project_id: str, mean: float) 
         session.commit()
 
 
+def _identity_calibration(settings: Settings, project_id: str) -> None:
+    """A fitted calibration that keeps raw confidence (these tests have no gold to fit one on)."""
+    factory = make_session_factory(make_engine(settings.resolved_database_url()))
+    with factory() as session:
+        project = session.get(Project, project_id)
+        assert project is not None
+        session.add(
+            ConfidenceCalibration(
+                project_id=project_id,
+                org_id=project.org_id,
+                method="isotonic",
+                points={"x": [0.0, 1.0], "y": [0.0, 1.0]},
+                reliability={},
+                samples=0,
+            )
+        )
+        session.commit()
+
+
+def test_without_calibration_a_gated_task_waits_and_says_why(gated: TestClient, keys: Keys) -> None:
+    client = gated
+    project = _post(client, keys.requester, "/v1/projects", sentiment_project(redundancy=1))
+    client.put(
+        f"/v1/projects/{project['id']}/quality/settings",
+        json={"quality_target": 0.9},
+        headers=headers(keys.requester),
+    )
+    task_id = _post(
+        client, keys.requester, f"/v1/projects/{project['id']}/tasks", {"tasks": sentiment_tasks(1)}
+    )["task_ids"][0]
+    lease = _post(client, keys.workers[0], "/v1/work/next", {})
+    _post(
+        client, keys.workers[0], f"/v1/work/{lease['id']}/submit", {"answer": {"sentiment": "pos"}}
+    )
+    gate = client.get(f"/v1/tasks/{task_id}/gate", headers=headers(keys.requester)).json()
+    assert gate["status"] == "calibrating" and "10 gold tasks" in gate["reasons"][0]
+
+
 def test_a_contested_task_is_held_explained_and_bought_from_an_expert(
     gated: TestClient, keys: Keys, settings: Settings
 ) -> None:
@@ -69,6 +107,7 @@ def test_a_contested_task_is_held_explained_and_bought_from_an_expert(
     task_id = _post(
         client, keys.requester, f"/v1/projects/{project['id']}/tasks", {"tasks": sentiment_tasks(1)}
     )["task_ids"][0]
+    _identity_calibration(settings, project["id"])
     ids = [_me(client, k) for k in keys.workers]
     for worker_id, mean in zip(ids, [0.7, 0.7, 0.6, 0.95], strict=True):
         _estimate(settings, worker_id, project["id"], mean)
@@ -112,9 +151,12 @@ def test_a_project_without_target_delivers_at_completion(gated: TestClient, keys
     )
 
 
-def test_escalated_task_is_released_by_an_expert_decision(gated: TestClient, keys: Keys) -> None:
+def test_escalated_task_is_released_by_an_expert_decision(
+    gated: TestClient, keys: Keys, settings: Settings
+) -> None:
     client = gated
     project = _post(client, keys.requester, "/v1/projects", sentiment_project(redundancy=2))
+    _identity_calibration(settings, project["id"])
     client.put(
         f"/v1/projects/{project['id']}/quality/settings",
         json={"quality_target": 0.99, "max_responses": 2},

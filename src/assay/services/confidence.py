@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -71,9 +72,9 @@ def raw_target(target: float, calibration: ConfidenceCalibration | None) -> floa
     """Return the smallest raw confidence calibrated to ``target`` or more (None: never)."""
     if calibration is None or not calibration.points.get("x"):
         return target
-    x, y = np.asarray(calibration.points["x"]), np.asarray(calibration.points["y"])
-    reached = np.flatnonzero(y >= target)
-    return float(x[reached[0]]) if reached.size else None
+    mapped = np.interp(GRID, calibration.points["x"], calibration.points["y"])
+    reached = np.flatnonzero(mapped >= target - 1e-12)
+    return float(GRID[reached[0]]) if reached.size else None
 
 
 def gold_samples(
@@ -123,7 +124,7 @@ def _grid_map(
     """Fit the map on a grid, then cap it by what the gold can vouch for (see ``_cap``)."""
     # Isotonic: monotone by construction (a logistic fit on a few gold tasks can come out
     # decreasing, which would make the map useless at the top, where the gate reads it).
-    method = "isotonic"
+    method: Literal["isotonic"] = "isotonic"
     calibrator = fit_calibrator(confidences, correct, method=method)
     fitted = np.clip(calibrator.predict(GRID), 0.0, 1.0)
     capped = np.minimum(fitted, _cap(confidences, correct, groups))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from assay.errors import Conflict, NotFound
 from assay.quality.signals import delivery_decision
-from assay.services.confidence import calibrated, posterior_for, raw_target
+from assay.services.confidence import MIN_GOLD_TASKS, calibrated, posterior_for, raw_target
 from assay.services.quality_audit import record_action
 from assay.services.quality_data import (
     CategoricalQuestion,
@@ -39,7 +39,7 @@ from assay.store.base import utcnow
 from assay.store.models import Project, Response, Result, Task
 from assay.store.models.quality_ops import ConfidenceCalibration, TaskGate
 
-HELD_STATUSES = ("waiting_review", "waiting_calibration", "buying", "escalated", "requeued")
+HELD_STATUSES = ("waiting_review", "calibrating", "buying", "escalated", "requeued")
 EXPERT_POOL = 3  # the extra slot goes to workers at least as good as the 3rd best available
 
 
@@ -194,8 +194,11 @@ def decide_task(session: Session, context: GateContext, task: Task) -> TaskGate:
         return release(session, context.project, task, gate, ["no categorical answer to judge"])
     gate.raw_confidence, gate.confidence = judged.raw, judged.confidence
     if context.calibration is None:
-        why = "confidence not calibrated yet: waiting for enough gold answered by several workers"
-        return _set(gate, "waiting_calibration", [why])
+        why = (
+            f"confidence not calibrated yet: needs {MIN_GOLD_TASKS} gold tasks each answered by"
+            f" {context.project.redundancy} workers or more"
+        )
+        return _set(gate, "calibrating", [why])
     said = f"calibrated confidence {judged.confidence:.3f} vs target {target:.3f}"
     if judged.confidence >= target:
         return release(session, context.project, task, gate, [f"{said}: reached"])

@@ -1,8 +1,8 @@
 """Statistical process control: CUSUM and SPRT alarms per worker, per batch and per project.
 
-* worker: Bernoulli CUSUM on wrong gold answers, and Wald's SPRT (alpha 0.01) on gold accuracy (good level
-  = the crowd's pooled gold accuracy, bad level 0.2 lower); an alarm quarantines the worker
-  (pauses them, reversibly) when the policy says so;
+* worker: Bernoulli CUSUM on wrong gold answers, and Wald's SPRT (alpha 0.01) on gold accuracy
+  (good level = the crowd's pooled gold accuracy, bad level 0.2 lower); an alarm quarantines
+  the worker (pauses them, reversibly) when the policy says so;
 * batch: CUSUM on the share of the batch's tasks whose counted answers disagree (one
   observation per task); an alarm pauses the batch's open tasks;
 * project: CUSUM on wrong gold answers against the project's own first half; notify only.

@@ -114,7 +114,7 @@ def _line(
     for index, point in enumerate(series.points):
         if point.value is None:
             continue
-        band = "" if point.low is None else f" ({fmt(point.low)}–{fmt(point.high or 0)})"
+        band = "" if point.low is None else f" ({fmt(point.low)}-{fmt(point.high or 0)})"
         parts.append(
             f'<circle class="dot" cx="{xs[index]:.1f}" cy="{scale(point.value):.1f}" r="3.5" '
             f'fill="{colour}"><title>{escape(series.name)} {escape(point.label)}: '
@@ -176,7 +176,7 @@ def band_chart(
 def _legend(series: Sequence[Series], width: int) -> str:
     """Name each line, top right, in its colour."""
     parts = []
-    x = width - _RIGHT
+    x = float(width - _RIGHT)
     for index in range(len(series) - 1, -1, -1):
         name = series[index].name
         colour = PALETTE[index % len(PALETTE)]
@@ -215,7 +215,8 @@ def reliability_chart(bins: Sequence[dict[str, float]], *, title: str, size: int
             f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y_of(item["ci_low"]):.1f}" '
             f'y2="{y_of(item["ci_high"]):.1f}" stroke="{PALETTE[0]}" stroke-width="2"/>'
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{3 + min(item["count"], 400) ** 0.5 / 4:.1f}" '
-            f'fill="{PALETTE[0]}" fill-opacity="0.75"><title>stated {_percent(item["mean_confidence"])}'
+            f'fill="{PALETTE[0]}" fill-opacity="0.75">'
+            f"<title>stated {_percent(item['mean_confidence'])}"
             f", right {_percent(item['accuracy'])} of {int(item['count'])}</title></circle>"
         )
     parts.append("</svg>")
@@ -252,10 +253,11 @@ def interval_chart(
         y = _TOP + 44 * index + 22
         colour = PALETTE[index % len(PALETTE)]
         parts.append(
-            f'<text class="axis" x="{left - 10}" y="{y + 4}" text-anchor="end">{escape(label)}</text>'
+            f'<text class="axis" x="{left - 10}" y="{y + 4}" text-anchor="end">'
+            f"{escape(label)}</text>"
             f'<line x1="{x_of(lo):.1f}" x2="{x_of(hi):.1f}" y1="{y}" y2="{y}" stroke="{colour}" '
             f'stroke-width="3"/><circle cx="{x_of(value):.1f}" cy="{y}" r="6" fill="{colour}">'
-            f"<title>{escape(label)}: {escape(fmt(value))} ({escape(fmt(lo))}–{escape(fmt(hi))})"
+            f"<title>{escape(label)}: {escape(fmt(value))} ({escape(fmt(lo))}-{escape(fmt(hi))})"
             f"</title></circle>"
         )
     parts.append("</svg>")

@@ -92,7 +92,8 @@ class GatePublic(BaseModel):
 
     task_id: str
     status: str = Field(
-        description="no_gate, collecting, waiting_review, buying, escalated, requeued or released."
+        description="no_gate, collecting, waiting_review, calibrating, buying, escalated, requeued"
+        " or released."
     )
     target: float | None
     confidence: float | None
