@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+
 from _harness import (
     SENTIMENT_TEMPLATE,
     assay_server,
@@ -86,7 +87,8 @@ def _setup_workers(base_url: str, requester: str, keys: list[str]) -> dict[str, 
                 qualified["locale"].add(key)
             if profile:
                 http.patch(
-                    f"/v1/workers/{me['id']}", json=profile,
+                    f"/v1/workers/{me['id']}",
+                    json=profile,
                     headers={"Authorization": f"Bearer {requester}"},
                 ).raise_for_status()
     return qualified
@@ -107,9 +109,14 @@ def bench(count: int, clients: int, seconds: float, backend: str) -> dict[str, A
             qualified = _setup_workers(base_url, requester, keys)
             third = count // 3
             projects = {
-                "open": admin.create_project("open", SENTIMENT_TEMPLATE, redundancy=3, gold_rate=0.1),
+                "open": admin.create_project(
+                    "open", SENTIMENT_TEMPLATE, redundancy=3, gold_rate=0.1
+                ),
                 "skill": admin.create_project(
-                    "skilled", SENTIMENT_TEMPLATE, redundancy=3, gold_rate=0.1,
+                    "skilled",
+                    SENTIMENT_TEMPLATE,
+                    redundancy=3,
+                    gold_rate=0.1,
                     required_skills=["reviews.sentiment:advanced"],
                 ),
                 "locale": admin.create_project(
@@ -132,9 +139,13 @@ def bench(count: int, clients: int, seconds: float, backend: str) -> dict[str, A
             for thread in threads:
                 thread.join()
             elapsed = time.perf_counter() - start
-            gold_ids = {t.id for p in projects.values() for t in admin.list_tasks(p.id) if t.is_gold}
+            gold_ids = {
+                t.id for p in projects.values() for t in admin.list_tasks(p.id) if t.is_gold
+            }
     kind_of = {p.id: kind for kind, p in projects.items()}
-    served = [(key, pid, tid) for key, log in zip(keys, logs, strict=True) for pid, tid in log.served]
+    served = [
+        (key, pid, tid) for key, log in zip(keys, logs, strict=True) for pid, tid in log.served
+    ]
     per_task = Counter(tid for _key, _pid, tid in served)
     per_pair = Counter((key, tid) for key, _pid, tid in served)
     redundancy = {"open": 3, "skill": 3, "locale": 1}
@@ -157,7 +168,9 @@ def bench(count: int, clients: int, seconds: float, backend: str) -> dict[str, A
         "served_by_project": dict(Counter(kind_of[pid] for _k, pid, _t in served)),
         "same_worker_twice": sum(n - 1 for n in per_pair.values() if n > 1),
         "beyond_redundancy": over,
-        "gold_share": round(sum(1 for _k, _p, t in served if t in gold_ids) / max(len(served), 1), 3),
+        "gold_share": round(
+            sum(1 for _k, _p, t in served if t in gold_ids) / max(len(served), 1), 3
+        ),
         "routing_violations": sum(
             1 for key, pid, _t in served if key not in qualified[kind_of[pid]]
         ),
@@ -190,8 +203,10 @@ def main() -> None:
             record["label_studio_ann_per_s"] = loops[0]["ann_per_s"]
             record["vs_label_studio"] = ratio(record["responses_per_s"], loops[0]["ann_per_s"])
             record["goal_met"] = bool(
-                record["vs_label_studio"] and record["vs_label_studio"] >= GOAL_RATIO
-                and record["same_worker_twice"] == 0 and record["routing_violations"] == 0
+                record["vs_label_studio"]
+                and record["vs_label_studio"] >= GOAL_RATIO
+                and record["same_worker_twice"] == 0
+                and record["routing_violations"] == 0
                 and record["beyond_redundancy"] == 0
             )
     write_results("work_mix", [record, *peer_records], quick=args.quick)

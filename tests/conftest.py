@@ -19,6 +19,7 @@ import pytest
 
 if TYPE_CHECKING:
     from fastapi.testclient import TestClient
+    from playwright.sync_api import Browser
 
     from assay.config import Settings
     from tests.support.api import Keys
@@ -79,8 +80,6 @@ def artifacts_dir() -> Path:
     return path
 
 
-
-
 # The app's fixtures import it lazily, so the pure-library tests never load the web stack.
 
 
@@ -136,3 +135,20 @@ def _dispose_engines_after_each_test() -> Iterator[None]:
         event.remove(Pool, "connect", remember)
         for pool in pools:
             pool.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's headless Chromium driven by Playwright (never a downloaded browser).
+
+    One per test run, defined here so every folder shares it: Playwright's sync API cannot run
+    two instances in one thread.
+    """
+    from playwright.sync_api import sync_playwright
+
+    from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -9,7 +9,9 @@ def test_requester_creates_reads_and_updates_a_project(client: TestClient, keys:
     created = client.post(
         "/v1/projects",
         json=sentiment_project(
-            required_locales=["es-AR", "pt-BR"], gold_rate=0.1, pay_per_task_cents=12,
+            required_locales=["es-AR", "pt-BR"],
+            gold_rate=0.1,
+            pay_per_task_cents=12,
             callback_url="https://example.org/hook",
             guidelines={"goal": "Label sentiment", "principles": ["Read it all"]},
         ),

@@ -68,7 +68,9 @@ def test_cancel_and_priority(client: TestClient, keys: Keys) -> None:
         headers=headers(keys.requester),
     ).json()
     first, second = report["task_ids"]
-    raised = client.patch(f"/v1/tasks/{second}", json={"priority": 5}, headers=headers(keys.requester))
+    raised = client.patch(
+        f"/v1/tasks/{second}", json={"priority": 5}, headers=headers(keys.requester)
+    )
     assert raised.json()["priority"] == 5
     cancelled = client.post(f"/v1/tasks/{first}/cancel", headers=headers(keys.requester))
     assert cancelled.json()["state"] == "cancelled"
@@ -85,7 +87,9 @@ def test_other_organisations_task_is_not_found(client: TestClient, keys: Keys) -
         json={"tasks": sentiment_tasks(1)},
         headers=headers(keys.requester),
     ).json()["task_ids"][0]
-    assert client.get(f"/v1/tasks/{task_id}", headers=headers(keys.other_requester)).status_code == 404
+    assert (
+        client.get(f"/v1/tasks/{task_id}", headers=headers(keys.other_requester)).status_code == 404
+    )
     answer = client.post(
         f"/v1/projects/{project_id}/tasks",
         json={"tasks": sentiment_tasks(1)},

@@ -122,7 +122,8 @@ def test_release_returns_the_slot_and_heartbeat_extends(client: TestClient, keys
     assert beat.status_code == 200 and beat.json()["expires_at"] >= lease["expires_at"]
     assert _next(client, keys.workers[1]) is None
     released = client.post(
-        f"/v1/work/{lease['id']}/release", json={"reason": "unclear"},
+        f"/v1/work/{lease['id']}/release",
+        json={"reason": "unclear"},
         headers=headers(keys.workers[0]),
     )
     assert released.json()["status"] == "released"

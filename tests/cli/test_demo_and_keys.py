@@ -17,12 +17,16 @@ ASSAY = str(Path(sys.executable).with_name("assay"))
 def _run(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "ASSAY_DATA_DIR": str(data_dir)}
     env.pop("ASSAY_DATABASE_URL", None)
-    return subprocess.run([ASSAY, *args], capture_output=True, text=True, env=env, timeout=180, check=False)
+    return subprocess.run(
+        [ASSAY, *args], capture_output=True, text=True, env=env, timeout=180, check=False
+    )
 
 
 def test_keys_create_prints_the_key_alone_on_the_last_line(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
-    created = _run("keys", "create", "--org", "acme", "--role", "requester", "--db", url, data_dir=tmp_path)
+    created = _run(
+        "keys", "create", "--org", "acme", "--role", "requester", "--db", url, data_dir=tmp_path
+    )
     assert created.returncode == 0, created.stderr
     key = created.stdout.strip().splitlines()[-1]
     assert key.startswith("assay_") and " " not in key
@@ -36,7 +40,9 @@ def test_demo_seeds_once_and_mints_working_keys(tmp_path: Path) -> None:
     first = _run("demo", "--seed-only", data_dir=tmp_path)
     assert first.returncode == 0, first.stderr
     second = _run("demo", "--seed-only", data_dir=tmp_path)
-    counts = [int(re.search(r"(\d+) demo projects", run.stdout).group(1)) for run in (first, second)]  # type: ignore[union-attr]
+    counts = [
+        int(re.search(r"(\d+) demo projects", run.stdout).group(1)) for run in (first, second)
+    ]  # type: ignore[union-attr]
     assert counts[0] == counts[1] >= 12  # every template, plus the RLHF demo; nothing doubled
     worker_key = next(
         line.split("│")[2].strip() for line in second.stdout.splitlines() if "│ worker" in line

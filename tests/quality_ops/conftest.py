@@ -9,7 +9,6 @@ import pytest
 from tests.support.databases import SqliteTemplate
 from tests.web.conftest import (  # noqa: F401  (fixtures reused by name)
     WebEnv,
-    browser,
     live_server,
     make_env,
     new_page,

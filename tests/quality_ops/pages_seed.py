@@ -43,7 +43,7 @@ class Seeded:
 
 def seed_quality_history(session: Session) -> Seeded:
     """Spread a crowd's work over two weeks, recompute, and run an experiment on gold."""
-    crowd = seed_crowd(session, tasks=60, gold=16, seed=11)
+    crowd = seed_crowd(session, tasks=60, gold=24, seed=11)
     rng = random.Random(5)
     now = utcnow()
     everything = session.scalars(select(Response).where(Response.project_id == crowd.project.id))

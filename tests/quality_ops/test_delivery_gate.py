@@ -10,7 +10,13 @@ from fastapi.testclient import TestClient
 
 from assay.api.routes import quality
 from assay.config import Settings
-from assay.services.confidence import calibrated, effective_accuracy, posterior_for, raw_target
+from assay.services.confidence import (
+    MIN_GOLD_TASKS,
+    calibrated,
+    effective_accuracy,
+    posterior_for,
+    raw_target,
+)
 from assay.store import make_engine, make_session_factory
 from assay.store.models import Project, Worker
 from assay.store.models.quality_ops import ConfidenceCalibration, WorkerSkillEstimate
@@ -89,7 +95,7 @@ def test_without_calibration_a_gated_task_waits_and_says_why(gated: TestClient, 
         client, keys.workers[0], f"/v1/work/{lease['id']}/submit", {"answer": {"sentiment": "pos"}}
     )
     gate = client.get(f"/v1/tasks/{task_id}/gate", headers=headers(keys.requester)).json()
-    assert gate["status"] == "calibrating" and "10 gold tasks" in gate["reasons"][0]
+    assert gate["status"] == "calibrating" and f"{MIN_GOLD_TASKS} gold tasks" in gate["reasons"][0]
 
 
 def test_a_contested_task_is_held_explained_and_bought_from_an_expert(

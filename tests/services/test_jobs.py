@@ -32,15 +32,21 @@ def test_a_job_runs_once_and_dedupe_keeps_one_pending(factory) -> None:  # type:
     jobs.register_handler("test.record", lambda _s, _o, payload: seen.append(payload))
     org_id = _org(factory)
     with factory() as session:
-        first = jobs.enqueue_job(session, org_id=org_id, kind="test.record", payload={"n": 1}, dedupe_key="k")
-        second = jobs.enqueue_job(session, org_id=org_id, kind="test.record", payload={"n": 2}, dedupe_key="k")
+        first = jobs.enqueue_job(
+            session, org_id=org_id, kind="test.record", payload={"n": 1}, dedupe_key="k"
+        )
+        second = jobs.enqueue_job(
+            session, org_id=org_id, kind="test.record", payload={"n": 2}, dedupe_key="k"
+        )
         session.commit()
     assert first is not None and second is None
     report = jobs.run_due_jobs(factory)
     assert report.done == [first] and seen == [{"n": 1}]
     assert jobs.run_due_jobs(factory).done == []
     with factory() as session:  # once done, the same key may be queued again
-        assert jobs.enqueue_job(session, org_id=org_id, kind="test.record", payload={}, dedupe_key="k")
+        assert jobs.enqueue_job(
+            session, org_id=org_id, kind="test.record", payload={}, dedupe_key="k"
+        )
         session.commit()
 
 
@@ -51,7 +57,9 @@ def test_failures_are_retried_with_backoff_then_marked_failed(factory) -> None: 
     jobs.register_handler("test.explode", explode)
     org_id = _org(factory)
     with factory() as session:
-        job_id = jobs.enqueue_job(session, org_id=org_id, kind="test.explode", payload={}, max_attempts=2)
+        job_id = jobs.enqueue_job(
+            session, org_id=org_id, kind="test.explode", payload={}, max_attempts=2
+        )
         session.commit()
     rng = random.Random(0)
     assert jobs.run_due_jobs(factory, rng=rng).retried == [job_id]
@@ -60,7 +68,9 @@ def test_failures_are_retried_with_backoff_then_marked_failed(factory) -> None: 
     assert jobs.run_due_jobs(factory, now=later, rng=rng).failed == [job_id]
     with factory() as session:
         job = session.get(Job, job_id)
-        assert job is not None and job.status == "failed" and "model endpoint down" in job.last_error
+        assert (
+            job is not None and job.status == "failed" and "model endpoint down" in job.last_error
+        )
 
 
 def test_a_crashed_runners_lease_lapses_and_the_job_runs_again(factory) -> None:  # type: ignore[no-untyped-def]

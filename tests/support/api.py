@@ -75,4 +75,6 @@ def sentiment_project(**overrides: object) -> dict[str, object]:
 
 def sentiment_tasks(count: int, prefix: str = "t") -> list[dict[str, object]]:
     """Tasks fitting the sentiment template."""
-    return [{"unique_id": f"{prefix}{i}", "payload": {"review": f"Review {i}"}} for i in range(count)]
+    return [
+        {"unique_id": f"{prefix}{i}", "payload": {"review": f"Review {i}"}} for i in range(count)
+    ]

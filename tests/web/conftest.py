@@ -125,17 +125,6 @@ def live_server(live_env: WebEnv) -> Iterator[str]:
     sock.close()
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """Debian's headless Chromium driven by Playwright (never a downloaded browser)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 class PageErrors:
     """JavaScript errors and dialogs seen by a page; a test fails if any script broke."""
 

@@ -14,6 +14,7 @@ from assay.api.routes import ROUTERS
 from assay.config import Settings
 from assay.services.generation import install_generation_jobs
 from assay.services.jobs import JobRunner
+from assay.services.quality_jobs import install_quality_jobs
 from assay.services.webhooks import start_dispatcher
 from assay.store import make_engine, make_session_factory
 from assay.web import mount_web
@@ -49,6 +50,7 @@ def create_app(settings: Settings, *, background: bool = False) -> FastAPI:
         jobs = None
         if background:
             app.state.model_pool = install_generation_jobs(settings)
+            install_quality_jobs()
             jobs = JobRunner(session_factory).start()
         try:
             yield

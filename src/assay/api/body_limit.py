@@ -16,7 +16,11 @@ class BodyLimitMiddleware:
     """Pure ASGI middleware: checks Content-Length up front and counts streamed bytes."""
 
     def __init__(
-        self, app: ASGIApp, max_bytes: int, *, upload_paths: tuple[str, ...] = (),
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        *,
+        upload_paths: tuple[str, ...] = (),
         max_upload_bytes: int = 0,
     ) -> None:
         self.app = app
@@ -75,8 +79,10 @@ class BodyLimitMiddleware:
             {
                 "type": "http.response.start",
                 "status": 413,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(raw)).encode())],
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(raw)).encode()),
+                ],
             }
         )
         await send({"type": "http.response.body", "body": raw})

@@ -22,7 +22,9 @@ def demo(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    seed_only: Annotated[bool, typer.Option("--seed-only", help="Seed, print, do not serve.")] = False,
+    seed_only: Annotated[
+        bool, typer.Option("--seed-only", help="Seed, print, do not serve.")
+    ] = False,
 ) -> None:
     """Migrate, seed a demo organisation with projects of several task types, print keys, serve."""
     settings = load_settings(db)

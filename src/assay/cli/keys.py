@@ -62,8 +62,14 @@ def list_keys(
         keys = service.list_api_keys(session, Actor(org_id=org_id, role=Role.ADMIN))
     table = Table("id", "role", "name", "prefix", "created", "revoked")
     for key in keys:
-        table.add_row(key.id, key.role, key.name, key.prefix + "…", str(key.created_at)[:19],
-                      str(key.revoked_at)[:19] if key.revoked_at else "")
+        table.add_row(
+            key.id,
+            key.role,
+            key.name,
+            key.prefix + "…",
+            str(key.created_at)[:19],
+            str(key.revoked_at)[:19] if key.revoked_at else "",
+        )
     Console().print(table)
 
 

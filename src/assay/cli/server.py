@@ -42,8 +42,12 @@ def serve(
         # environment, so pass the resolved database URL down that way.
         os.environ["ASSAY_DATABASE_URL"] = settings.resolved_database_url()
         uvicorn.run(
-            "assay.api.app:create_app_from_environment", factory=True, host=host, port=port,
-            log_level="warning", workers=workers,
+            "assay.api.app:create_app_from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            log_level="warning",
+            workers=workers,
         )
         return
     uvicorn.run(create_app(settings, background=True), host=host, port=port, log_level="warning")

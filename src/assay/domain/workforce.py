@@ -37,7 +37,9 @@ class WorkerProfileUpdate(_Strict):
         default=None, description="Skill path -> level, e.g. {'coding.python': 'expert'}."
     )
     credentials: list[Credential] | None = Field(default=None, max_length=50)
-    timezone: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$")
+    timezone: str | None = Field(
+        default=None, max_length=64, pattern=r"^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$"
+    )
 
     @field_validator("skills")
     @classmethod
@@ -80,7 +82,9 @@ class QualificationCreate(_Strict):
     def _all_gold(cls, tasks: list[TaskCreate]) -> list[TaskCreate]:
         missing = [t.unique_id for t in tasks if t.gold_answer is None]
         if missing:
-            raise ValueError(f"every qualification task needs a gold_answer (missing: {missing[:5]})")
+            raise ValueError(
+                f"every qualification task needs a gold_answer (missing: {missing[:5]})"
+            )
         return tasks
 
 

@@ -201,7 +201,9 @@ def login(session: Session, email: str, password: str) -> WebLogin:
 def actor_for(account: Account) -> Actor:
     """Return the actor services see for a logged-in account."""
     return Actor(
-        org_id=account.org_id, role=Role(account.role), worker_id=account.worker_id,
+        org_id=account.org_id,
+        role=Role(account.role),
+        worker_id=account.worker_id,
         account_id=account.id,
     )
 

@@ -10,12 +10,21 @@ from assay.store.models import AuditEvent
 
 
 def read_audit_log(
-    session: Session, actor: Actor, *, object_type: str | None, object_id: str | None,
-    limit: int, before_id: int | None,
+    session: Session,
+    actor: Actor,
+    *,
+    object_type: str | None,
+    object_id: str | None,
+    limit: int,
+    before_id: int | None,
 ) -> list[AuditEvent]:
     """The organisation's audit events, newest first (requesters and admins)."""
     actor.require(Role.REQUESTER)
     return list_audit_events(
-        session, actor.org_id, object_type=object_type, object_id=object_id, limit=limit,
+        session,
+        actor.org_id,
+        object_type=object_type,
+        object_id=object_id,
+        limit=limit,
         before_id=before_id,
     )

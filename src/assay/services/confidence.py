@@ -31,8 +31,8 @@ from assay.store.models.quality_ops import ConfidenceCalibration
 
 FloatArray = NDArray[np.float64]
 GRID = np.unique(np.r_[np.linspace(0.0, 1.0, 101), 1.0 - np.logspace(-1, -6, 41)])
-MIN_GOLD_TASKS = 10
-MIN_TAIL_TASKS = 8
+MIN_GOLD_TASKS = 20
+MIN_TAIL_TASKS = 12
 SUBSETS_PER_GOLD = 6
 
 

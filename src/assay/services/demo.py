@@ -55,7 +55,9 @@ def _vary(value: Any, index: int) -> Any:
     return value
 
 
-def _payloads(template: Template, base: dict[str, Any], media: dict[str, str]) -> list[dict[str, Any]]:
+def _payloads(
+    template: Template, base: dict[str, Any], media: dict[str, str]
+) -> list[dict[str, Any]]:
     payloads = []
     for index in range(TASKS_PER_PROJECT):
         payload = {key: _vary(copy.deepcopy(value), index) for key, value in base.items()}
@@ -74,7 +76,12 @@ def _upload_media(session: Session, actor: Actor, settings: Settings) -> dict[st
         ("audio", "tone.wav", "audio/wav", demo_wav()),
     ):
         view = upload_media(
-            session, actor, store, io.BytesIO(data), filename=name, content_type=content_type,
+            session,
+            actor,
+            store,
+            io.BytesIO(data),
+            filename=name,
+            content_type=content_type,
             max_bytes=settings.max_blob_bytes,
         )
         refs[kind] = media_reference(view.id)
@@ -85,7 +92,11 @@ def _ensure_logins(session: Session) -> dict[str, str]:
     for role, email in _LOGINS.items():
         try:
             account_service.create_account(
-                session, org_name=DEMO_ORG, email=email, password=DEMO_PASSWORD, role=role,
+                session,
+                org_name=DEMO_ORG,
+                email=email,
+                password=DEMO_PASSWORD,
+                role=role,
                 worker_handle=f"demo-{role}" if role != "requester" else None,
             )
         except Conflict:
@@ -124,7 +135,10 @@ def _seed_project(
         pay_per_task_cents=15,
         guidelines=GuidelinesIn(
             goal=f"Demo project: {name.replace('_', ' ')}.",
-            principles=["Read the whole item before answering.", "When unsure, skip with a reason."],
+            principles=[
+                "Read the whole item before answering.",
+                "When unsure, skip with a reason.",
+            ],
         ),
     )
     project = create_project(session, actor, spec)

@@ -45,16 +45,20 @@ def period_start(moment: datetime, period: Period) -> datetime:
     return day.replace(day=1)
 
 
-def _rows(responses: list[Response], key_of: dict[str, str] | None, period: Period) -> list[EarningsRow]:
+def _rows(
+    responses: list[Response], key_of: dict[str, str] | None, period: Period
+) -> list[EarningsRow]:
     tasks: dict[str, int] = defaultdict(int)
     pay: dict[str, int] = defaultdict(int)
     seconds: dict[str, int] = defaultdict(int)
     for response in responses:
         if response.status not in _PAID_STATUSES:
             continue
-        key = key_of[response.worker_id] if key_of is not None else period_start(
-            response.created_at, period
-        ).date().isoformat()
+        key = (
+            key_of[response.worker_id]
+            if key_of is not None
+            else period_start(response.created_at, period).date().isoformat()
+        )
         tasks[key] += 1
         pay[key] += response.pay_cents
         seconds[key] += (response.active_time_ms or 0) // 1000

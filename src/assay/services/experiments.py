@@ -157,6 +157,12 @@ class VariantSeries:
     responses: int
     daily: list[tuple[date, int, float, float, float]] = field(default_factory=list)
 
+    @property
+    def interval(self) -> tuple[float, float]:
+        """The 95% interval of the variant's gold accuracy (Jeffreys)."""
+        o = self.outcome
+        return beta_interval(float(o.gold_correct), float(o.gold_answered), 0.95)
+
 
 @dataclass(frozen=True)
 class ExperimentView:

@@ -37,8 +37,11 @@ def gold_misses(session: Session, actor: Actor) -> list[GoldMiss]:
         )
         misses.append(
             GoldMiss(
-                task_id=task.id, project_id=task.project_id, payload=task.payload,
-                your_answer=response.answer, expected_answer=task.gold_answer or {},
+                task_id=task.id,
+                project_id=task.project_id,
+                payload=task.payload,
+                your_answer=response.answer,
+                expected_answer=task.gold_answer or {},
                 guideline_version=response.guideline_version,
                 guideline_goal=guideline.goal if guideline else "",
                 guideline_principles=list(guideline.principles) if guideline else [],

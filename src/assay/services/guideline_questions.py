@@ -18,8 +18,12 @@ def ask_question(session: Session, actor: Actor, project_id: str, text: str) -> 
     worker_id = actor.require_worker()
     project = load_project(session, actor, project_id)
     question = GuidelineQuestion(
-        id=new_id("gq"), org_id=actor.org_id, project_id=project.id, worker_id=worker_id,
-        guideline_version=project.guideline_version, question=text,
+        id=new_id("gq"),
+        org_id=actor.org_id,
+        project_id=project.id,
+        worker_id=worker_id,
+        guideline_version=project.guideline_version,
+        question=text,
     )
     store.insert_guideline_question(session, question)
     session.commit()
@@ -38,8 +42,13 @@ def answer_question(
     question.answered_by = actor.label
     question.answered_at = utcnow()
     insert_audit_event(
-        session, org_id=actor.org_id, actor=actor.label, action="guidelines.answer",
-        object_type="guideline_question", object_id=question.id, after={"answer": text[:500]},
+        session,
+        org_id=actor.org_id,
+        actor=actor.label,
+        action="guidelines.answer",
+        object_type="guideline_question",
+        object_id=question.id,
+        after={"answer": text[:500]},
     )
     session.commit()
     return question

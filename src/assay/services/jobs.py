@@ -34,13 +34,24 @@ def register_handler(kind: str, handler: Handler) -> None:
 
 
 def enqueue_job(
-    session: Session, *, org_id: str, kind: str, payload: dict[str, Any],
-    dedupe_key: str | None = None, delay_seconds: float = 0.0, max_attempts: int = 8,
+    session: Session,
+    *,
+    org_id: str,
+    kind: str,
+    payload: dict[str, Any],
+    dedupe_key: str | None = None,
+    delay_seconds: float = 0.0,
+    max_attempts: int = 8,
 ) -> str | None:
     """Add a job to the caller's transaction (flush only; the caller commits)."""
     return store.insert_job(
-        session, org_id=org_id, kind=kind, payload=payload, dedupe_key=dedupe_key,
-        run_after=utcnow() + timedelta(seconds=delay_seconds), max_attempts=max_attempts,
+        session,
+        org_id=org_id,
+        kind=kind,
+        payload=payload,
+        dedupe_key=dedupe_key,
+        run_after=utcnow() + timedelta(seconds=delay_seconds),
+        max_attempts=max_attempts,
     )
 
 
@@ -60,7 +71,10 @@ class RunReport:
 
 
 def run_due_jobs(
-    factory: SessionFactory, *, now: datetime | None = None, limit: int = 20,
+    factory: SessionFactory,
+    *,
+    now: datetime | None = None,
+    limit: int = 20,
     rng: random.Random | None = None,
 ) -> RunReport:
     """Claim and run due jobs of every registered kind once."""
@@ -78,8 +92,13 @@ def run_due_jobs(
 
 
 def _run_one(
-    factory: SessionFactory, job_id: str, org_id: str, kind: str, payload: dict[str, Any],
-    rng: random.Random, report: RunReport,
+    factory: SessionFactory,
+    job_id: str,
+    org_id: str,
+    kind: str,
+    payload: dict[str, Any],
+    rng: random.Random,
+    report: RunReport,
 ) -> None:
     try:
         with factory() as session:

@@ -47,8 +47,14 @@ def hash_key(secret: str) -> str:
 
 def _view(key: ApiKey) -> KeyView:
     return KeyView(
-        id=key.id, org_id=key.org_id, role=key.role, name=key.name, prefix=key.key_prefix,
-        worker_id=key.worker_id, created_at=key.created_at, revoked_at=key.revoked_at,
+        id=key.id,
+        org_id=key.org_id,
+        role=key.role,
+        name=key.name,
+        prefix=key.key_prefix,
+        worker_id=key.worker_id,
+        created_at=key.created_at,
+        revoked_at=key.revoked_at,
     )
 
 
@@ -75,12 +81,22 @@ def create_api_key(
         worker_id = worker.id
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
     key = store.insert_api_key(
-        session, org_id=organisation.id, role=parsed_role.value, name=name,
-        key_hash=hash_key(secret), key_prefix=secret[: len(KEY_PREFIX) + 6], worker_id=worker_id,
+        session,
+        org_id=organisation.id,
+        role=parsed_role.value,
+        name=name,
+        key_hash=hash_key(secret),
+        key_prefix=secret[: len(KEY_PREFIX) + 6],
+        worker_id=worker_id,
     )
     insert_audit_event(
-        session, org_id=organisation.id, actor="cli", action="key.create", object_type="api_key",
-        object_id=key.id, after={"role": key.role, "name": name, "worker_id": worker_id},
+        session,
+        org_id=organisation.id,
+        actor="cli",
+        action="key.create",
+        object_type="api_key",
+        object_id=key.id,
+        after={"role": key.role, "name": name, "worker_id": worker_id},
     )
     session.commit()
     return CreatedKey(key=_view(key), secret=secret)
@@ -111,8 +127,12 @@ def revoke_api_key(session: Session, actor: Actor, key_id: str) -> KeyView:
     if key.revoked_at is None:
         store.revoke_api_key(key)
         insert_audit_event(
-            session, org_id=actor.org_id, actor=actor.label, action="key.revoke",
-            object_type="api_key", object_id=key.id,
+            session,
+            org_id=actor.org_id,
+            actor=actor.label,
+            action="key.revoke",
+            object_type="api_key",
+            object_id=key.id,
         )
     session.commit()
     return _view(key)

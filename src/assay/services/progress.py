@@ -34,10 +34,10 @@ def project_progress(session: Session, actor: Actor, project_id: str, days: int 
     actor.require(Role.REQUESTER)
     project = load_project(session, actor, project_id)
     since = (utcnow() - timedelta(days=days - 1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    per_day = Counter(t.date().isoformat() for t in store.count_responses_by_day(session, project.id, since))
-    throughput = [
-        ((since + timedelta(days=i)).date().isoformat(), 0) for i in range(days)
-    ]
+    per_day = Counter(
+        t.date().isoformat() for t in store.count_responses_by_day(session, project.id, since)
+    )
+    throughput = [((since + timedelta(days=i)).date().isoformat(), 0) for i in range(days)]
     throughput = [(day, per_day.get(day, 0)) for day, _ in throughput]
     return Progress(
         tasks_by_state=task_store.count_tasks_by_state(session, project.id),

@@ -18,9 +18,18 @@ from assay.store.tasks import count_tasks_by_state
 
 # Fields whose change is worth an audit entry, with their values before and after.
 _AUDITED = (
-    "name", "redundancy", "required_skills", "required_locales", "gold_rate",
-    "pay_per_task_cents", "time_estimate_seconds", "lease_seconds", "callback_url",
-    "review_policy", "status", "description",
+    "name",
+    "redundancy",
+    "required_skills",
+    "required_locales",
+    "gold_rate",
+    "pay_per_task_cents",
+    "time_estimate_seconds",
+    "lease_seconds",
+    "callback_url",
+    "review_policy",
+    "status",
+    "description",
 )
 
 
@@ -79,8 +88,13 @@ def new_project(
     session.flush()
     _add_guideline_version(session, project, spec.guidelines)
     insert_audit_event(
-        session, org_id=actor.org_id, actor=actor.label, action="project.create",
-        object_type="project", object_id=project.id, after=_snapshot(project),
+        session,
+        org_id=actor.org_id,
+        actor=actor.label,
+        action="project.create",
+        object_type="project",
+        object_id=project.id,
+        after=_snapshot(project),
     )
     return project
 
@@ -102,8 +116,12 @@ def update_project(
     after = _snapshot(project)
     if after != before:
         insert_audit_event(
-            session, org_id=actor.org_id, actor=actor.label, action="project.update",
-            object_type="project", object_id=project.id,
+            session,
+            org_id=actor.org_id,
+            actor=actor.label,
+            action="project.update",
+            object_type="project",
+            object_id=project.id,
             before={k: v for k, v in before.items() if after[k] != v},
             after={k: v for k, v in after.items() if before[k] != v},
         )
@@ -140,8 +158,13 @@ def publish_guidelines(
     project = load_project(session, actor, project_id)
     version = _add_guideline_version(session, project, guidelines)
     insert_audit_event(
-        session, org_id=actor.org_id, actor=actor.label, action="guidelines.publish",
-        object_type="project", object_id=project.id, after={"version": version.version},
+        session,
+        org_id=actor.org_id,
+        actor=actor.label,
+        action="guidelines.publish",
+        object_type="project",
+        object_id=project.id,
+        after={"version": version.version},
     )
     session.commit()
     return version

@@ -42,21 +42,24 @@ class QualificationStatus:
         return self.correct / self.answered if self.answered else None
 
 
-def create_qualification_test(
-    session: Session, actor: Actor, spec: QualificationCreate
-) -> Project:
+def create_qualification_test(session: Session, actor: Actor, spec: QualificationCreate) -> Project:
     """A qualification project with its gold tasks, in one transaction; commits."""
     actor.require(Role.REQUESTER)
     project = new_project(
-        session, actor,
+        session,
+        actor,
         ProjectCreate(
-            name=spec.name, template=spec.template, redundancy=1,
+            name=spec.name,
+            template=spec.template,
+            redundancy=1,
             guidelines=GuidelinesIn(goal=spec.guidelines_goal),
         ),
         kind="qualification",
     )
     project.qualification = {
-        "skill": spec.skill, "level": spec.level, "min_accuracy": spec.min_accuracy,
+        "skill": spec.skill,
+        "level": spec.level,
+        "min_accuracy": spec.min_accuracy,
         "min_answers": spec.min_answers or len(spec.tasks),
     }
     store_tasks(session, actor, project, TaskImport(tasks=spec.tasks))
@@ -73,9 +76,15 @@ def _status(session: Session, project: Project, worker_id: str) -> Qualification
     if answered >= required > 0:
         passed = correct / answered >= float(rule.get("min_accuracy", 1.0))
     return QualificationStatus(
-        project_id=project.id, name=project.name, skill=str(rule.get("skill", "")),
-        level=str(rule.get("level", "novice")), answered=answered, correct=correct,
-        required=required, min_accuracy=float(rule.get("min_accuracy", 1.0)), passed=passed,
+        project_id=project.id,
+        name=project.name,
+        skill=str(rule.get("skill", "")),
+        level=str(rule.get("level", "novice")),
+        answered=answered,
+        correct=correct,
+        required=required,
+        min_accuracy=float(rule.get("min_accuracy", 1.0)),
+        passed=passed,
     )
 
 
@@ -95,11 +104,19 @@ def evaluate_qualification(session: Session, project: Project, worker_id: str) -
         if worker.status == "applicant":
             worker.status = "probation"
     insert_audit_event(
-        session, org_id=project.org_id, actor="system:qualification",
+        session,
+        org_id=project.org_id,
+        actor="system:qualification",
         action="qualification.pass" if status.passed else "qualification.fail",
-        object_type="worker", object_id=worker_id, before=before,
-        after={"skills": dict(worker.skills or {}), "status": worker.status,
-               "test": project.id, "accuracy": status.accuracy},
+        object_type="worker",
+        object_id=worker_id,
+        before=before,
+        after={
+            "skills": dict(worker.skills or {}),
+            "status": worker.status,
+            "test": project.id,
+            "accuracy": status.accuracy,
+        },
     )
 
 
@@ -110,9 +127,7 @@ def list_qualification_tests(session: Session, actor: Actor) -> list[Qualificati
     return [_status(session, p, worker_id) for p in tests if p.kind == "qualification"]
 
 
-def qualification_status(
-    session: Session, actor: Actor, project_id: str
-) -> QualificationStatus:
+def qualification_status(session: Session, actor: Actor, project_id: str) -> QualificationStatus:
     """The calling worker's progress and outcome on one test."""
     worker_id = actor.require_worker()
     project = load_project(session, actor, project_id)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from assay.domain.enums import Role
@@ -24,7 +25,7 @@ from assay.services.actor import Actor
 from assay.services.confidence import fit_project_calibration
 from assay.services.experiments import run_experiment_upkeep
 from assay.services.gold_lifecycle import detect_distinguishable_gold, detect_gold_leaks
-from assay.services.jobs import enqueue_job, register_handler
+from assay.services.jobs import register_handler
 from assay.services.projects import load_project
 from assay.services.quality_actions import apply_policy
 from assay.services.quality_data import ProjectData, load_project_data
@@ -35,7 +36,9 @@ from assay.services.spc import evaluate_spc
 from assay.store import Session
 from assay.store import projects as project_store
 from assay.store import quality_gate as gate_store
+from assay.store import quality_ops as quality_store
 from assay.store import tasks as task_store
+from assay.store.base import utcnow
 from assay.store.models import Project, Response
 
 JOB_KIND = "quality.recompute"
@@ -46,13 +49,13 @@ def schedule_recompute(session: Session, project: Project) -> None:
     """Enqueue the project's recompute in the caller's transaction (deduplicated; flushes)."""
     if project.kind != "standard":
         return
-    enqueue_job(
+    quality_store.enqueue_job_once(
         session,
         org_id=project.org_id,
         kind=JOB_KIND,
         payload={"project_id": project.id},
         dedupe_key=f"{JOB_KIND}:{project.id}",
-        delay_seconds=DELAY_SECONDS,
+        run_after=utcnow() + timedelta(seconds=DELAY_SECONDS),
     )
 
 

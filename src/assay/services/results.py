@@ -54,7 +54,13 @@ def aggregate_result(
         if confidence is not None:
             confidences.append(confidence)
     return Result(
-        task_id=task_id, org_id=org_id, project_id=project_id, answer=answer,
-        confidence=min(confidences) if confidences else None, details=details,
-        method=METHOD, method_version=METHOD_VERSION, response_ids=[r.id for r in accepted],
+        task_id=task_id,
+        org_id=org_id,
+        project_id=project_id,
+        answer=answer,
+        confidence=min(confidences) if confidences else None,
+        details=details,
+        method=METHOD,
+        method_version=METHOD_VERSION,
+        response_ids=[r.id for r in accepted],
     )

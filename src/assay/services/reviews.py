@@ -57,7 +57,10 @@ def next_review(
         projects = [p for p in projects if p.id == project_id]
     now = now or utcnow()
     response_id = store.claim_review(
-        session, project_ids=[p.id for p in projects], reviewer_id=reviewer_id, now=now,
+        session,
+        project_ids=[p.id for p in projects],
+        reviewer_id=reviewer_id,
+        now=now,
         until=now + REVIEW_LEASE,
     )
     session.commit()
@@ -76,7 +79,9 @@ def load_review_item(session: Session, actor: Actor, response_id: str) -> Review
     project = project_store.get_project(session, actor.org_id, response.project_id)
     assert task is not None and project is not None
     return ReviewItem(
-        response=response, task=task, project=project,
+        response=response,
+        task=task,
+        project=project,
         guidelines=current_guidelines(session, project),
         stage_name=str(_stage(project, response.review_stage).get("name", "review")),
         previous_reviews=work_store.list_reviews_for_responses(session, [response.id]),
@@ -86,7 +91,9 @@ def load_review_item(session: Session, actor: Actor, response_id: str) -> Review
 def _rubric_score(project: Project, grades: dict[str, Any] | None) -> float | None:
     if not grades:
         return None
-    rubric = next((q for q in project_template(project).questions if isinstance(q, RubricQuestion)), None)
+    rubric = next(
+        (q for q in project_template(project).questions if isinstance(q, RubricQuestion)), None
+    )
     if rubric is None:
         raise InvalidInput("This project's template has no rubric question to grade with.")
     known = {c.id: c for c in rubric.criteria}
@@ -103,8 +110,12 @@ def _rubric_score(project: Project, grades: dict[str, Any] | None) -> float | No
 
 
 def submit_review(
-    session: Session, actor: Actor, response_id: str, verdict: ReviewSubmit,
-    *, rng: random.Random | None = None,
+    session: Session,
+    actor: Actor,
+    response_id: str,
+    verdict: ReviewSubmit,
+    *,
+    rng: random.Random | None = None,
 ) -> Review:
     """Record a verdict and move the work on per the project's review policy; commits."""
     actor.require(Role.REVIEWER)
@@ -126,9 +137,16 @@ def submit_review(
         raise InvalidInput("A rejection needs a reason: the author will read it.")
     stage = _stage(project, response.review_stage)
     review = Review(
-        id=new_id("rev"), org_id=actor.org_id, response_id=response.id, reviewer_id=reviewer_id,
-        stage=str(stage.get("name", "review")), verdict=verdict.verdict, reason=verdict.reason,
-        score=_rubric_score(project, verdict.rubric), rubric=verdict.rubric, edited_answer=edited,
+        id=new_id("rev"),
+        org_id=actor.org_id,
+        response_id=response.id,
+        reviewer_id=reviewer_id,
+        stage=str(stage.get("name", "review")),
+        verdict=verdict.verdict,
+        reason=verdict.reason,
+        score=_rubric_score(project, verdict.rubric),
+        rubric=verdict.rubric,
+        edited_answer=edited,
     )
     store.insert_review(session, review)
     now = utcnow()
@@ -137,10 +155,22 @@ def submit_review(
     if verdict.verdict == "accept":
         _accept(session, project, task, response, edited, now, rng or random.Random())
     else:
-        _reject(session, project, task, response, str(stage.get("on_reject", "rework")), verdict.reason, now)
+        _reject(
+            session,
+            project,
+            task,
+            response,
+            str(stage.get("on_reject", "rework")),
+            verdict.reason,
+            now,
+        )
     insert_audit_event(
-        session, org_id=actor.org_id, actor=actor.label, action=f"review.{verdict.verdict}",
-        object_type="response", object_id=response.id,
+        session,
+        org_id=actor.org_id,
+        actor=actor.label,
+        action=f"review.{verdict.verdict}",
+        object_type="response",
+        object_id=response.id,
         after={"stage": review.stage, "reason": verdict.reason[:500], "edited": edited is not None},
     )
     session.commit()
@@ -148,8 +178,13 @@ def submit_review(
 
 
 def _accept(
-    session: Session, project: Project, task: Task, response: Response,
-    edited: dict[str, Any] | None, now: datetime, rng: random.Random,
+    session: Session,
+    project: Project,
+    task: Task,
+    response: Response,
+    edited: dict[str, Any] | None,
+    now: datetime,
+    rng: random.Random,
 ) -> None:
     if edited is not None:
         response.reviewed_answer = edited
@@ -163,8 +198,13 @@ def _accept(
 
 
 def _reject(
-    session: Session, project: Project, task: Task, response: Response, on_reject: str,
-    reason: str, now: datetime,
+    session: Session,
+    project: Project,
+    task: Task,
+    response: Response,
+    on_reject: str,
+    reason: str,
+    now: datetime,
 ) -> None:
     response.status = "rejected"
     response.reviewed_at = now

@@ -90,13 +90,22 @@ def submit_response(
     now = utcnow()
     stage = None if task.is_gold else next_review_stage(project, -1, rng or random.Random())
     response = Response(
-        id=new_id("rsp"), org_id=actor.org_id, project_id=project.id, task_id=task.id,
-        assignment_id=assignment.id, worker_id=assignment.worker_id, answer=normalised,
+        id=new_id("rsp"),
+        org_id=actor.org_id,
+        project_id=project.id,
+        task_id=task.id,
+        assignment_id=assignment.id,
+        worker_id=assignment.worker_id,
+        answer=normalised,
         guideline_version=assignment.guideline_version,
-        model_suggestion=assignment.model_suggestion, active_time_ms=active_time_ms,
-        telemetry=telemetry or {}, gold_correct=gold_verdict(project, task, normalised),
-        status="accepted" if stage is None else "in_review", review_stage=stage or 0,
-        pay_cents=project.pay_per_task_cents, created_at=now,
+        model_suggestion=assignment.model_suggestion,
+        active_time_ms=active_time_ms,
+        telemetry=telemetry or {},
+        gold_correct=gold_verdict(project, task, normalised),
+        status="accepted" if stage is None else "in_review",
+        review_stage=stage or 0,
+        pay_cents=project.pay_per_task_cents,
+        created_at=now,
     )
     store.insert_response(session, response)
     schedule_recompute(session, project)
@@ -120,7 +129,9 @@ def count_accepted_response(session: Session, project: Project, task: Task, now:
     task.state = TaskState.COMPLETE.value
     task.completed_at = now
     responses = store.list_task_responses(session, task.id)
-    result = aggregate_result(project_template(project), task.id, task.org_id, project.id, responses)
+    result = aggregate_result(
+        project_template(project), task.id, task.org_id, project.id, responses
+    )
     store.save_result(session, result)
     if project.quality_target is None:
         enqueue_result_delivery(session, task.id)

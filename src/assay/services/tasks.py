@@ -91,22 +91,38 @@ def store_tasks(session: Session, actor: Actor, project: Project, spec: TaskImpo
         task_id = new_id("tsk")
         ids[item.unique_id] = task_id
         gold = item.gold_answer is not None
-        rows.append({
-            "id": task_id, "org_id": project.org_id, "project_id": project.id,
-            "batch_id": batch.id if batch else None, "unique_id": item.unique_id,
-            "payload": item.payload, "metadata": item.metadata, "priority": item.priority,
-            "state": TaskState.OPEN.value, "is_gold": gold, "gold_answer": item.gold_answer,
-            "redundancy": project.redundancy, "open_slots": 0 if gold else project.redundancy,
-            "response_count": 0, "created_at": now, "updated_at": now,
-        })
+        rows.append(
+            {
+                "id": task_id,
+                "org_id": project.org_id,
+                "project_id": project.id,
+                "batch_id": batch.id if batch else None,
+                "unique_id": item.unique_id,
+                "payload": item.payload,
+                "metadata": item.metadata,
+                "priority": item.priority,
+                "state": TaskState.OPEN.value,
+                "is_gold": gold,
+                "gold_answer": item.gold_answer,
+                "redundancy": project.redundancy,
+                "open_slots": 0 if gold else project.redundancy,
+                "response_count": 0,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
     inserted = store.insert_new_tasks(session, rows)
     already_there = [row["unique_id"] for row in rows if row["unique_id"] not in inserted]
     if already_there:
         ids.update(store.find_task_ids_by_unique_id(session, project.id, already_there))
     if inserted:
         insert_audit_event(
-            session, org_id=actor.org_id, actor=actor.label, action="tasks.import",
-            object_type="project", object_id=project.id,
+            session,
+            org_id=actor.org_id,
+            actor=actor.label,
+            action="tasks.import",
+            object_type="project",
+            object_id=project.id,
             after={"created": len(inserted), "batch_id": batch.id if batch else None},
         )
     return ImportReport(
@@ -132,14 +148,25 @@ def get_task(session: Session, actor: Actor, task_id: str) -> Task:
 
 
 def list_tasks(
-    session: Session, actor: Actor, project_id: str, *, state: str | None, batch_id: str | None,
-    after_id: str | None, limit: int,
+    session: Session,
+    actor: Actor,
+    project_id: str,
+    *,
+    state: str | None,
+    batch_id: str | None,
+    after_id: str | None,
+    limit: int,
 ) -> list[Task]:
     """A page of a project's tasks."""
     actor.require(Role.REQUESTER)
     project = load_project(session, actor, project_id)
     return store.list_tasks(
-        session, actor.org_id, project.id, state=state, batch_id=batch_id, after_id=after_id,
+        session,
+        actor.org_id,
+        project.id,
+        state=state,
+        batch_id=batch_id,
+        after_id=after_id,
         limit=limit,
     )
 
@@ -153,8 +180,13 @@ def cancel_task(session: Session, actor: Actor, task_id: str) -> Task:
     before = task.state
     task.state = TaskState.CANCELLED.value
     insert_audit_event(
-        session, org_id=actor.org_id, actor=actor.label, action="task.cancel",
-        object_type="task", object_id=task.id, before={"state": before},
+        session,
+        org_id=actor.org_id,
+        actor=actor.label,
+        action="task.cancel",
+        object_type="task",
+        object_id=task.id,
+        before={"state": before},
         after={"state": task.state},
     )
     session.commit()
@@ -167,8 +199,13 @@ def set_priority(session: Session, actor: Actor, task_id: str, priority: int) ->
     task = load_task(session, actor, task_id)
     if task.priority != priority:
         insert_audit_event(
-            session, org_id=actor.org_id, actor=actor.label, action="task.priority",
-            object_type="task", object_id=task.id, before={"priority": task.priority},
+            session,
+            org_id=actor.org_id,
+            actor=actor.label,
+            action="task.priority",
+            object_type="task",
+            object_id=task.id,
+            before={"priority": task.priority},
             after={"priority": priority},
         )
         task.priority = priority

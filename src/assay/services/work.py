@@ -122,8 +122,13 @@ def claim_next(
         assert task is not None
         project = next(p for p in projects if p.id == task.project_id)
         assignment = Assignment(
-            id=new_id("asg"), org_id=actor.org_id, project_id=project.id, task_id=task.id,
-            worker_id=worker.id, status=AssignmentStatus.ACTIVE.value, leased_at=now,
+            id=new_id("asg"),
+            org_id=actor.org_id,
+            project_id=project.id,
+            task_id=task.id,
+            worker_id=worker.id,
+            status=AssignmentStatus.ACTIVE.value,
+            leased_at=now,
             expires_at=now + timedelta(seconds=project.lease_seconds),
             guideline_version=project.guideline_version,
             model_suggestion=task.payload.get("model_suggestion") if task.payload else None,
@@ -149,7 +154,9 @@ def _pending_rework(
         project = by_id.get(assignment.project_id)
         if project is None:
             continue
-        assignment.expires_at = max(assignment.expires_at, now + timedelta(seconds=project.lease_seconds))
+        assignment.expires_at = max(
+            assignment.expires_at, now + timedelta(seconds=project.lease_seconds)
+        )
         task = task_store.get_task(session, worker.org_id, assignment.task_id)
         assert task is not None
         task = sides.show_sides(session, project, task, assignment)
@@ -195,8 +202,13 @@ def release(session: Session, actor: Actor, assignment_id: str, reason: str = ""
     assignment.status = AssignmentStatus.RELEASED.value
     queue.return_slot(session, assignment.task_id)
     insert_audit_event(
-        session, org_id=actor.org_id, actor=actor.label, action="assignment.release",
-        object_type="assignment", object_id=assignment.id, after={"reason": reason[:500]},
+        session,
+        org_id=actor.org_id,
+        actor=actor.label,
+        action="assignment.release",
+        object_type="assignment",
+        object_id=assignment.id,
+        after={"reason": reason[:500]},
     )
     session.commit()
     return assignment

@@ -54,8 +54,13 @@ def create_worker(session: Session, actor: Actor, spec: WorkerCreate) -> Worker:
     worker.status = spec.status
     _apply_profile(worker, spec)
     insert_audit_event(
-        session, org_id=actor.org_id, actor=actor.label, action="worker.create",
-        object_type="worker", object_id=worker.id, after=_profile(worker),
+        session,
+        org_id=actor.org_id,
+        actor=actor.label,
+        action="worker.create",
+        object_type="worker",
+        object_id=worker.id,
+        after=_profile(worker),
     )
     session.commit()
     return worker
@@ -84,8 +89,12 @@ def update_worker_profile(
     after = _profile(worker)
     if after != before:
         insert_audit_event(
-            session, org_id=actor.org_id, actor=actor.label, action="worker.update",
-            object_type="worker", object_id=worker.id,
+            session,
+            org_id=actor.org_id,
+            actor=actor.label,
+            action="worker.update",
+            object_type="worker",
+            object_id=worker.id,
             before={k: v for k, v in before.items() if after[k] != v},
             after={k: v for k, v in after.items() if before[k] != v},
         )
@@ -101,9 +110,14 @@ def set_worker_status(
     worker = load_worker(session, actor, worker_id)
     if worker.status != status:
         insert_audit_event(
-            session, org_id=actor.org_id, actor=actor.label, action="worker.status",
-            object_type="worker", object_id=worker.id,
-            before={"status": worker.status}, after={"status": status, "reason": reason},
+            session,
+            org_id=actor.org_id,
+            actor=actor.label,
+            action="worker.status",
+            object_type="worker",
+            object_id=worker.id,
+            before={"status": worker.status},
+            after={"status": status, "reason": reason},
         )
         worker.status = status
     session.commit()
@@ -124,7 +138,8 @@ def list_roster(session: Session, actor: Actor) -> list[RosterRow]:
                 last_active_at=seen.last_active_at if seen else None,
                 gold_answered=seen.gold_answered if seen else 0,
                 gold_accuracy=(seen.gold_correct / seen.gold_answered)
-                if seen and seen.gold_answered else None,
+                if seen and seen.gold_answered
+                else None,
             )
         )
     return rows

@@ -36,8 +36,13 @@ def insert_audit_event(
 
 
 def list_audit_events(
-    session: Session, org_id: str, *, object_type: str | None = None, object_id: str | None = None,
-    limit: int = 100, before_id: int | None = None,
+    session: Session,
+    org_id: str,
+    *,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    limit: int = 100,
+    before_id: int | None = None,
 ) -> list[AuditEvent]:
     """Newest first, scoped to the organisation."""
     query = select(AuditEvent).where(AuditEvent.org_id == org_id)

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -77,7 +76,10 @@ def _json_text(value: Any) -> str:
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     """An engine for the URL, tuned per backend."""
     url = normalise_url(url)
-    json_options: dict[str, Any] = {"json_serializer": _json_text, "json_deserializer": orjson.loads}
+    json_options: dict[str, Any] = {
+        "json_serializer": _json_text,
+        "json_deserializer": orjson.loads,
+    }
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":

@@ -15,8 +15,14 @@ from assay.store.models import Job
 
 
 def insert_job(
-    session: Session, *, org_id: str, kind: str, payload: dict[str, Any],
-    dedupe_key: str | None, run_after: datetime, max_attempts: int,
+    session: Session,
+    *,
+    org_id: str,
+    kind: str,
+    payload: dict[str, Any],
+    dedupe_key: str | None,
+    run_after: datetime,
+    max_attempts: int,
 ) -> str | None:
     """Add a job; with a ``dedupe_key`` already pending, nothing is added (returns None)."""
     if dedupe_key is not None:
@@ -27,12 +33,19 @@ def insert_job(
             return None
         # A finished job with the same key gives its key up so the work can run again.
         session.execute(
-            update(Job).where(Job.dedupe_key == dedupe_key).values(dedupe_key=None)
+            update(Job)
+            .where(Job.dedupe_key == dedupe_key)
+            .values(dedupe_key=None)
             .execution_options(synchronize_session=False)
         )
     job = Job(
-        id=new_id("job"), org_id=org_id, kind=kind, payload=payload, dedupe_key=dedupe_key,
-        run_after=run_after, max_attempts=max_attempts,
+        id=new_id("job"),
+        org_id=org_id,
+        kind=kind,
+        payload=payload,
+        dedupe_key=dedupe_key,
+        run_after=run_after,
+        max_attempts=max_attempts,
     )
     # A concurrent request may queue the same key first; the savepoint keeps the caller's
     # transaction usable and the duplicate is simply not added.
@@ -66,11 +79,16 @@ def claim_due_jobs(
     if not ids:
         return []
     session.execute(
-        update(Job).where(Job.id.in_(ids))
+        update(Job)
+        .where(Job.id.in_(ids))
         .values(status="running", locked_until=now + lease, attempts=Job.attempts + 1)
         .execution_options(synchronize_session=False)
     )
-    return list(session.scalars(select(Job).where(Job.id.in_(ids)).execution_options(populate_existing=True)))
+    return list(
+        session.scalars(
+            select(Job).where(Job.id.in_(ids)).execution_options(populate_existing=True)
+        )
+    )
 
 
 def get_job(session: Session, job_id: str) -> Job | None:
@@ -78,7 +96,9 @@ def get_job(session: Session, job_id: str) -> Job | None:
     return session.get(Job, job_id)
 
 
-def list_jobs(session: Session, org_id: str, *, kind: str | None = None, limit: int = 100) -> list[Job]:
+def list_jobs(
+    session: Session, org_id: str, *, kind: str | None = None, limit: int = 100
+) -> list[Job]:
     """Recent jobs of an organisation."""
     query = select(Job).where(Job.org_id == org_id)
     if kind:

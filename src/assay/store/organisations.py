@@ -23,13 +23,24 @@ def insert_organisation(session: Session, name: str) -> Organisation:
 
 
 def insert_api_key(
-    session: Session, *, org_id: str, role: str, name: str, key_hash: str, key_prefix: str,
+    session: Session,
+    *,
+    org_id: str,
+    role: str,
+    name: str,
+    key_hash: str,
+    key_prefix: str,
     worker_id: str | None,
 ) -> ApiKey:
     """Store a key's hash."""
     key = ApiKey(
-        id=new_id("key"), org_id=org_id, role=role, name=name, key_hash=key_hash,
-        key_prefix=key_prefix, worker_id=worker_id,
+        id=new_id("key"),
+        org_id=org_id,
+        role=role,
+        name=name,
+        key_hash=key_hash,
+        key_prefix=key_prefix,
+        worker_id=worker_id,
     )
     session.add(key)
     session.flush()

@@ -12,9 +12,7 @@ from assay.store.models import Batch, GuidelineVersion, Project
 
 def get_project(session: Session, org_id: str, project_id: str) -> Project | None:
     """A project of this organisation."""
-    return session.scalar(
-        select(Project).where(Project.org_id == org_id, Project.id == project_id)
-    )
+    return session.scalar(select(Project).where(Project.org_id == org_id, Project.id == project_id))
 
 
 def list_projects(session: Session, org_id: str, *, status: str | None = None) -> list[Project]:

@@ -7,9 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assay.store.base import new_id, utcnow
+from assay.store.jobs import insert_job
 from assay.store.models import Assignment, Response, Review, Task
 from assay.store.models.quality_ops import (
     QualityAction,
@@ -330,3 +332,33 @@ def list_worker_actions(session: Session, org_id: str, worker_id: str) -> list[Q
         QualityAction.org_id == org_id, QualityAction.target_id == worker_id
     )
     return list(session.scalars(query.order_by(QualityAction.created_at.desc())))
+
+
+def enqueue_job_once(
+    session: Session,
+    *,
+    org_id: str,
+    kind: str,
+    payload: dict[str, Any],
+    dedupe_key: str,
+    run_after: datetime,
+) -> None:
+    """Add a pending job unless one with ``dedupe_key`` is pending; never fails the caller.
+
+    Two submits racing to enqueue the same project's recompute both find no pending job; the
+    second insert then breaks the key's unique index. That is harmless (the first one's job
+    will run), so it is undone in a savepoint instead of failing the submit.
+    """
+    try:
+        with session.begin_nested():
+            insert_job(
+                session,
+                org_id=org_id,
+                kind=kind,
+                payload=payload,
+                dedupe_key=dedupe_key,
+                run_after=run_after,
+                max_attempts=8,
+            )
+    except IntegrityError:
+        return

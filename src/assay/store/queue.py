@@ -16,7 +16,11 @@ from assay.store.models import Assignment, Task
 
 
 def claim_task(
-    session: Session, *, project_ids: Sequence[str], worker_id: str, gold: bool,
+    session: Session,
+    *,
+    project_ids: Sequence[str],
+    worker_id: str,
+    gold: bool,
     worker_accuracy: float | None = None,
 ) -> str | None:
     """Take one slot of the best open task the worker has never been given; its id or None.

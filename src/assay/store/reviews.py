@@ -50,7 +50,9 @@ def claim_review(
     return session.scalar(claim)
 
 
-def get_response(session: Session, org_id: str, response_id: str, *, lock: bool = False) -> Response | None:
+def get_response(
+    session: Session, org_id: str, response_id: str, *, lock: bool = False
+) -> Response | None:
     """A response of this organisation."""
     query = select(Response).where(Response.org_id == org_id, Response.id == response_id)
     if lock:

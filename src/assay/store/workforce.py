@@ -96,9 +96,7 @@ def list_guideline_questions(session: Session, project_id: str) -> list[Guidelin
     return list(session.scalars(query.order_by(GuidelineQuestion.created_at.desc())))
 
 
-def count_responses_by_day(
-    session: Session, project_id: str, since: datetime
-) -> list[datetime]:
+def count_responses_by_day(session: Session, project_id: str, since: datetime) -> list[datetime]:
     """Creation times of a project's responses since ``since`` (bucketed by the caller)."""
     query = select(Response.created_at).where(
         Response.project_id == project_id, Response.created_at >= since

@@ -52,7 +52,10 @@ def my_earnings(
     rows = earnings.earnings_summary(session, actor, period)  # type: ignore[arg-type]
     return [
         EarningsRowPublic(
-            key=r.key, tasks=r.tasks, pay_cents=r.pay_cents, active_seconds=r.active_seconds,
+            key=r.key,
+            tasks=r.tasks,
+            pay_cents=r.pay_cents,
+            active_seconds=r.active_seconds,
             per_hour_cents=r.per_hour_cents,
         )
         for r in rows

@@ -12,7 +12,7 @@ router = APIRouter(prefix="/v1/presets", tags=["presets"])
 
 
 @router.get("", response_model=list[str])
-def list_presets() -> list[str]:
+def list_presets(_actor: ActorDep) -> list[str]:
     """List the names of the ready-made project kinds."""
     return sorted(PRESETS)
 

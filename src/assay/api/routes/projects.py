@@ -62,7 +62,9 @@ def publish_guidelines(
 
 
 @router.get("/{project_id}/guidelines", response_model=list[GuidelinesPublic])
-def list_guidelines(project_id: str, actor: ActorDep, session: SessionDep) -> list[GuidelinesPublic]:
+def list_guidelines(
+    project_id: str, actor: ActorDep, session: SessionDep
+) -> list[GuidelinesPublic]:
     """Every guideline version, newest first."""
     versions = service.list_guidelines(session, actor, project_id)
     return [GuidelinesPublic.model_validate(v) for v in versions]

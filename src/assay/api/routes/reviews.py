@@ -21,14 +21,21 @@ def next_review(request: NextRequest, actor: ActorDep, session: SessionDep) -> R
     if item is None:
         raise NoTaskAvailable("Nothing is waiting for review right now.")
     return ReviewItemPublic(
-        response_id=item.response.id, task_id=item.task.id, project_id=item.project.id,
-        stage=item.stage_name, worker_id=item.response.worker_id, answer=item.response.answer,
-        payload=item.task.payload, template=item.project.template,
+        response_id=item.response.id,
+        task_id=item.task.id,
+        project_id=item.project.id,
+        stage=item.stage_name,
+        worker_id=item.response.worker_id,
+        answer=item.response.answer,
+        payload=item.task.payload,
+        template=item.project.template,
         active_time_ms=item.response.active_time_ms,
     )
 
 
-@router.post("/reviews/{response_id}", response_model=ReviewPublic, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/reviews/{response_id}", response_model=ReviewPublic, status_code=status.HTTP_201_CREATED
+)
 def submit_review(
     response_id: str, verdict: ReviewSubmit, actor: ActorDep, session: SessionDep
 ) -> ReviewPublic:

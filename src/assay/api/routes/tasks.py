@@ -60,7 +60,9 @@ def _responses(record: TaskRecord) -> list[ResponsePublic]:
     out = []
     for response in record.responses:
         public = ResponsePublic.model_validate(response)
-        public.reviews = [ReviewPublic.model_validate(r) for r in record.reviews.get(response.id, [])]
+        public.reviews = [
+            ReviewPublic.model_validate(r) for r in record.reviews.get(response.id, [])
+        ]
         out.append(public)
     return out
 

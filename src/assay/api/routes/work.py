@@ -32,14 +32,21 @@ def _public(lease: service.Lease) -> AssignmentPublic:
         draft=lease.assignment.draft,
         task=WorkerTask(id=lease.task.id, payload=lease.task.payload),
         project=WorkerProject(
-            id=lease.project.id, name=lease.project.name, template=lease.project.template,
+            id=lease.project.id,
+            name=lease.project.name,
+            template=lease.project.template,
             time_estimate_seconds=lease.project.time_estimate_seconds,
             pay_per_task_cents=lease.project.pay_per_task_cents,
         ),
         guidelines=WorkerGuidelines(
-            version=guidelines.version, goal=guidelines.goal, principles=guidelines.principles,
-            examples=guidelines.examples, body=guidelines.body,
-        ) if guidelines else None,
+            version=guidelines.version,
+            goal=guidelines.goal,
+            principles=guidelines.principles,
+            examples=guidelines.examples,
+            body=guidelines.body,
+        )
+        if guidelines
+        else None,
     )
 
 
@@ -55,17 +62,25 @@ def next_task(request: NextRequest, actor: ActorDep, session: SessionDep) -> Ass
 
 @router.post("/{assignment_id}/submit", response_model=SubmitPublic)
 def submit(
-    assignment_id: str, request: SubmitRequest, actor: ActorDep, session: SessionDep,
+    assignment_id: str,
+    request: SubmitRequest,
+    actor: ActorDep,
+    session: SessionDep,
     response: Response,
 ) -> SubmitPublic:
     """Submit the answer. Retrying the same submit returns the same response (200, `replayed`)."""
     outcome = submissions.submit_response(
-        session, actor, assignment_id, request.answer,
-        active_time_ms=request.active_time_ms, telemetry=request.telemetry,
+        session,
+        actor,
+        assignment_id,
+        request.answer,
+        active_time_ms=request.active_time_ms,
+        telemetry=request.telemetry,
     )
     response.status_code = status.HTTP_200_OK if outcome.replayed else status.HTTP_201_CREATED
     return SubmitPublic(
-        response_id=outcome.response.id, task_id=outcome.response.task_id,
+        response_id=outcome.response.id,
+        task_id=outcome.response.task_id,
         replayed=outcome.replayed,
     )
 

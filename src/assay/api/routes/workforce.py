@@ -36,8 +36,10 @@ def list_roster(actor: ActorDep, session: SessionDep) -> list[RosterRowPublic]:
     """Every worker with last week's activity and gold accuracy."""
     return [
         RosterRowPublic(
-            worker=WorkerPublic.model_validate(row.worker), responses_7d=row.responses_7d,
-            last_active_at=row.last_active_at, gold_answered=row.gold_answered,
+            worker=WorkerPublic.model_validate(row.worker),
+            responses_7d=row.responses_7d,
+            last_active_at=row.last_active_at,
+            gold_answered=row.gold_answered,
             gold_accuracy=row.gold_accuracy,
         )
         for row in workers.list_roster(session, actor)
@@ -75,9 +77,7 @@ def set_worker_status(
     return WorkerPublic.model_validate(worker)
 
 
-@router.post(
-    "/qualifications", response_model=ProjectPublic, status_code=status.HTTP_201_CREATED
-)
+@router.post("/qualifications", response_model=ProjectPublic, status_code=status.HTTP_201_CREATED)
 def create_qualification_test(
     spec: QualificationCreate, actor: ActorDep, session: SessionDep
 ) -> ProjectPublic:
@@ -91,7 +91,8 @@ def project_progress(project_id: str, actor: ActorDep, session: SessionDep) -> P
     """Tasks by state, responses by review status, and responses per day."""
     result = progress.project_progress(session, actor, project_id)
     return ProgressPublic(
-        tasks_by_state=result.tasks_by_state, responses_by_status=result.responses_by_status,
+        tasks_by_state=result.tasks_by_state,
+        responses_by_status=result.responses_by_status,
         in_review=result.in_review,
         throughput=[DayCount(day=day, responses=n) for day, n in result.throughput],
     )
@@ -112,7 +113,10 @@ def payment_report(
         raise InvalidInput("end must be after start.")
     rows = [
         EarningsRowPublic(
-            key=r.key, tasks=r.tasks, pay_cents=r.pay_cents, active_seconds=r.active_seconds,
+            key=r.key,
+            tasks=r.tasks,
+            pay_cents=r.pay_cents,
+            active_seconds=r.active_seconds,
             per_hour_cents=r.per_hour_cents,
         )
         for r in earnings.payment_report(session, actor, start, end)
@@ -123,5 +127,7 @@ def payment_report(
     writer = csv.writer(out)
     writer.writerow(["worker", "tasks", "pay_cents", "active_seconds", "per_hour_cents"])
     for row in rows:
-        writer.writerow([row.key, row.tasks, row.pay_cents, row.active_seconds, row.per_hour_cents or ""])
+        writer.writerow(
+            [row.key, row.tasks, row.pay_cents, row.active_seconds, row.per_hour_cents or ""]
+        )
     return PlainTextResponse(out.getvalue(), media_type="text/csv")

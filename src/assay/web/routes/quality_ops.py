@@ -147,7 +147,7 @@ def worker_quality_page(
         "board": board,
         "charts": dashboard_charts(board),
         "estimates": board.summary["estimates"],
-        "signals": quality_review.worker_signals(db, actor, worker.id),
+        "signals": [s for s in quality_review.worker_signals(db, actor, worker.id) if s.flagged],
         "actions": quality_review.worker_actions(db, actor, worker.id),
         "misses": quality_review.worker_gold_misses(db, actor, worker.id)[:20],
     }
@@ -176,13 +176,7 @@ def own_trend_page(
 
 def experiment_charts(view: ExperimentView) -> dict[str, Any]:
     """The A/B report's charts: accuracy per variant, its daily trend, speed and cost."""
-    from assay.quality.signals import beta_interval
-
-    rows = []
-    for item in view.series:
-        o = item.outcome
-        low, high = beta_interval(float(o.gold_correct), float(o.gold_answered), 0.95)
-        rows.append((item.variant.name, o.accuracy, low, high))
+    rows = [(item.variant.name, item.outcome.accuracy, *item.interval) for item in view.series]
     daily = [
         Series(
             item.variant.name,
