@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from sqlalchemy import Table
 
 from assay.store.engine import backend_name
 from assay.store.models import Task
@@ -44,7 +47,7 @@ def insert_new_tasks(session: Session, rows: Sequence[dict[str, Any]]) -> set[st
     if not rows:
         return set()
     dialect_insert = postgresql_insert if backend_name(session) == "postgresql" else sqlite_insert
-    table = Task.__table__
+    table = cast("Table", Task.__table__)
     # Core, not the ORM: the rows are plain dicts and the ORM's per-row bookkeeping would cost
     # more than the insert itself. Core keys rows by column name ("metadata", not "metadata_").
     statement = (
