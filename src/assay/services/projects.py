@@ -11,7 +11,7 @@ from assay.errors import InvalidInput, NotFound
 from assay.services.actor import Actor
 from assay.store import Session
 from assay.store import projects as store
-from assay.store.audit import insert_audit_event
+from assay.store.audit import insert_audit_event, insert_change_event
 from assay.store.base import new_id
 from assay.store.models import Batch, GuidelineVersion, Project
 from assay.store.tasks import count_tasks_by_state
@@ -114,17 +114,16 @@ def update_project(
     for name, value in values.items():
         setattr(project, name, value)
     after = _snapshot(project)
-    if after != before:
-        insert_audit_event(
-            session,
-            org_id=actor.org_id,
-            actor=actor.label,
-            action="project.update",
-            object_type="project",
-            object_id=project.id,
-            before={k: v for k, v in before.items() if after[k] != v},
-            after={k: v for k, v in after.items() if before[k] != v},
-        )
+    insert_change_event(
+        session,
+        org_id=actor.org_id,
+        actor=actor.label,
+        action="project.update",
+        object_type="project",
+        object_id=project.id,
+        before=before,
+        after=after,
+    )
     session.commit()
     return project
 

@@ -13,7 +13,7 @@ from assay.services.actor import Actor
 from assay.store import Session
 from assay.store import organisations as org_store
 from assay.store import workforce as store
-from assay.store.audit import insert_audit_event
+from assay.store.audit import insert_audit_event, insert_change_event
 from assay.store.base import utcnow
 from assay.store.models import Worker
 
@@ -87,17 +87,16 @@ def update_worker_profile(
     before = _profile(worker)
     _apply_profile(worker, change)
     after = _profile(worker)
-    if after != before:
-        insert_audit_event(
-            session,
-            org_id=actor.org_id,
-            actor=actor.label,
-            action="worker.update",
-            object_type="worker",
-            object_id=worker.id,
-            before={k: v for k, v in before.items() if after[k] != v},
-            after={k: v for k, v in after.items() if before[k] != v},
-        )
+    insert_change_event(
+        session,
+        org_id=actor.org_id,
+        actor=actor.label,
+        action="worker.update",
+        object_type="worker",
+        object_id=worker.id,
+        before=before,
+        after=after,
+    )
     session.commit()
     return worker
 

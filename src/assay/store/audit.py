@@ -35,6 +35,33 @@ def insert_audit_event(
     )
 
 
+def insert_change_event(
+    session: Session,
+    *,
+    org_id: str,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> None:
+    """Record only the fields that changed between two snapshots (nothing when none did)."""
+    changed = [key for key in after if before.get(key) != after[key]]
+    if not changed:
+        return
+    insert_audit_event(
+        session,
+        org_id=org_id,
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        before={k: before.get(k) for k in changed},
+        after={k: after[k] for k in changed},
+    )
+
+
 def list_audit_events(
     session: Session,
     org_id: str,
