@@ -13,6 +13,7 @@ runs afterwards in the same run for the ratio. Writes ``bench/results/work_loop.
 from __future__ import annotations
 
 import argparse
+import sys
 import threading
 import time
 from collections import Counter
@@ -145,7 +146,16 @@ def compare(records: list[dict[str, Any]], peer: dict[int, float]) -> None:
 
 
 def main() -> None:
+    if "--mixed" in sys.argv:
+        # The realistic mixed workload (32 workers, gold, skill and locale routing on
+        # PostgreSQL) lives in work_mix.py; `work_loop.py --mixed [its options]` runs it.
+        sys.argv.remove("--mixed")
+        import work_mix
+
+        work_mix.main()
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mixed", action="store_true", help="Run the mixed workload instead.")
     parser.add_argument("--quick", action="store_true", help="5 s runs, SQLite only.")
     parser.add_argument("--skip-peer", action="store_true", help="Do not run Label Studio.")
     parser.add_argument("--seconds", type=float, default=30)
