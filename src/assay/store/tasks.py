@@ -39,10 +39,11 @@ def find_task_ids_by_unique_id(
 def insert_new_tasks(session: Session, rows: Sequence[dict[str, Any]]) -> set[str]:
     """Insert the rows (keyed by column name) whose unique id is new; the unique ids inserted.
 
-    One ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` per few thousand rows: existing ids are
-    skipped by the unique index itself, so nothing is looked up first (a lookup of thousands of
-    ids plans badly on a freshly grown table) and a concurrent import of the same ids is
-    harmless.
+    ``INSERT ... ON CONFLICT DO NOTHING`` in batches: existing ids are skipped by the unique
+    index itself, so nothing is looked up by unique id first (such a lookup of thousands of ids
+    plans badly on a freshly grown PostgreSQL table) and a concurrent import of the same ids is
+    harmless. Which rows went in is then read back by primary key, which always plans well;
+    ``RETURNING`` would do it in one step but makes psycopg send the rows one at a time.
     """
     if not rows:
         return set()
@@ -50,12 +51,20 @@ def insert_new_tasks(session: Session, rows: Sequence[dict[str, Any]]) -> set[st
     table = cast("Table", Task.__table__)
     # Core, not the ORM: the rows are plain dicts and the ORM's per-row bookkeeping would cost
     # more than the insert itself. Core keys rows by column name ("metadata", not "metadata_").
-    statement = (
-        dialect_insert(table)
-        .on_conflict_do_nothing(index_elements=["project_id", "unique_id"])
-        .returning(table.c.unique_id)
+    statement = dialect_insert(table).on_conflict_do_nothing(
+        index_elements=["project_id", "unique_id"]
     )
-    return set(session.connection().scalars(statement, list(rows)))
+    connection = session.connection()
+    connection.execute(statement, list(rows))
+    unique_id_of = {row["id"]: row["unique_id"] for row in rows}
+    ids = list(unique_id_of)
+    inserted: set[str] = set()
+    for start in range(0, len(ids), _IN_CHUNK):
+        found = connection.scalars(
+            select(table.c.id).where(table.c.id.in_(ids[start : start + _IN_CHUNK]))
+        )
+        inserted.update(unique_id_of[task_id] for task_id in found)
+    return inserted
 
 
 def get_task(session: Session, org_id: str, task_id: str) -> Task | None:
