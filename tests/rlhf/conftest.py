@@ -8,7 +8,15 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from assay.api.routes import chats, comparisons, models, presets, rlhf_exports, rubric_evals
+from assay.api.routes import (
+    chats,
+    comparisons,
+    leaderboards,
+    models,
+    presets,
+    rlhf_exports,
+    rubric_evals,
+)
 from assay.config import Settings
 from assay.llm import Backoff
 from assay.services.generation import install_generation_jobs
@@ -23,7 +31,7 @@ from tests.support.routers import app_with
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 
-ROUTERS = [models, comparisons, chats, rubric_evals, presets, rlhf_exports]
+ROUTERS = [models, comparisons, chats, rubric_evals, presets, rlhf_exports, leaderboards]
 FAKE_KEY = "sk-fake-test-key-123"
 
 

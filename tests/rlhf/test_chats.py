@@ -94,6 +94,10 @@ def test_a_failed_model_keeps_the_turn_to_ask_again(
     script.always["alpha"] = FakeReply(status=500)
     failed = _say(api, worker, chat, "Hello?")
     assert failed.status_code == 502 and failed.json()["error"]["code"] == "upstream_error"
+    error = failed.json()["error"]
+    assert error["details"] == {"status": 500}
+    for secret in ("alpha", fake.base_url, "127.0.0.1"):  # workers never learn the model
+        assert secret not in error["message"]
     (turn,) = api.get(f"/v1/chats/{chat}", headers=headers(worker)).json()["nodes"]
     del script.always["alpha"]
     again = api.post(f"/v1/chats/{chat}/turns/{turn['id']}/candidates", headers=headers(worker))

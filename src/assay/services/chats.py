@@ -9,6 +9,7 @@ transaction; a failed call leaves the worker's turn stored, to ask for candidate
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from assay.services.actor import Actor
 from assay.services.model_endpoints import EndpointSnapshot, snapshot
 from assay.services.model_pool import ModelPool
 from assay.services.model_projects import load_model_project, new_model_project
+from assay.services.model_variants import record_variant, variant_settings
 from assay.services.rlhf_presets import CHAT_COLLECTION
 from assay.services.work import is_qualified, load_working_worker
 from assay.store import Session
@@ -30,6 +32,8 @@ from assay.store import tasks as task_store
 from assay.store.base import new_id, utcnow
 from assay.store.models import Project
 from assay.store.models.rlhf import ChatConversation, ChatNode
+
+log = logging.getLogger(__name__)
 
 MODE = "chat"
 CANDIDATES = 2
@@ -200,8 +204,18 @@ def _candidates(
         for n in _path(store.list_nodes(session, conversation.id), user_node)
     ]
     params = dict(setup.params)
+    project_settings = variant_settings(setup.params, conversation.system_prompt)
     session.rollback()  # no transaction (on SQLite, no write lock) while the models think
     replies = [_ask(pool, endpoint, messages, params) for endpoint in endpoints]
+    variants = [
+        record_variant(
+            session,
+            project_id=conversation.project_id,
+            endpoint=endpoint,
+            project_settings=project_settings,
+        )
+        for endpoint in endpoints
+    ]
     nodes = [
         ChatNode(
             id=new_id("cnd"),
@@ -213,9 +227,10 @@ def _candidates(
             author_id=endpoint.id,
             position=position,
             latency_ms=latency,
+            variant_id=variant_id,
         )
-        for position, (endpoint, (content, latency)) in enumerate(
-            zip(endpoints, replies, strict=True)
+        for position, (endpoint, (content, latency), variant_id) in enumerate(
+            zip(endpoints, replies, variants, strict=True)
         )
     ]
     store.insert_nodes(session, *nodes)
@@ -229,7 +244,17 @@ def _ask(
     messages: list[dict[str, str]],
     params: dict[str, Any],
 ) -> tuple[str, float]:
-    completion = pool.model_for(endpoint).complete(messages, **params)
+    try:
+        completion = pool.model_for(endpoint).complete(messages, **params)
+    except UpstreamError as exc:
+        # The adapter's message names the endpoint, model and address: workers must not learn
+        # which model wrote a candidate, so they get the status alone; the log keeps the rest.
+        log.warning("chat candidate failed: %s", exc.message)
+        status = exc.details.get("status") if isinstance(exc.details, dict) else None
+        raise UpstreamError(
+            "One of the models did not answer; your message is kept, ask for candidates again.",
+            {"status": status} if isinstance(status, int) else None,
+        ) from None
     if completion.content is None:
         raise UpstreamError("A model answered with no text; ask for candidates again.")
     return completion.content, completion.latency_ms

@@ -21,6 +21,7 @@ from assay.services.generation_jobs import JOB_KIND
 from assay.services.jobs import register_handler
 from assay.services.model_endpoints import EndpointSnapshot, snapshot
 from assay.services.model_pool import ModelPool
+from assay.services.model_variants import record_variant, variant_settings
 from assay.services.secret_key import load_secret_key
 from assay.store import Session
 from assay.store import generations as store
@@ -48,6 +49,7 @@ class _Call:
 @dataclass(frozen=True)
 class _Plan:
     org_id: str
+    project_id: str
     task_id: str | None
     eval_item_id: str | None
     calls: list[_Call]
@@ -55,6 +57,8 @@ class _Plan:
     params: dict[str, Any]
     max_attempts: int
     responses_key: str
+    # What the project adds to every call, kept with each answer's model variant.
+    project_settings: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,7 @@ def _plan(session: Session, org_id: str, payload: dict[str, Any]) -> _Plan | Non
         return None
     return _Plan(
         org_id=org_id,
+        project_id=setup.project_id,
         task_id=str(task_id) if task_id else None,
         eval_item_id=None if task_id else str(item_id),
         calls=_calls(session, org_id, generations),
@@ -112,6 +117,7 @@ def _plan(session: Session, org_id: str, payload: dict[str, Any]) -> _Plan | Non
         params=dict(setup.params),
         max_attempts=setup.max_attempts,
         responses_key=setup.responses_key,
+        project_settings=variant_settings(setup.params, setup.system_prompt),
     )
 
 
@@ -156,6 +162,7 @@ def _is_permanent(exc: Exception) -> bool:
 def _record(session: Session, plan: _Plan, outcomes: list[_Outcome]) -> int:
     """Store the outcomes, settle the task or item, and return how many are still pending."""
     rows = {g.id: g for g in store.get_generations(session, [o.generation_id for o in outcomes])}
+    endpoints = {call.generation_id: call.endpoint for call in plan.calls}
     now = utcnow()
     for outcome in outcomes:
         generation = rows.get(outcome.generation_id)
@@ -165,6 +172,12 @@ def _record(session: Session, plan: _Plan, outcomes: list[_Outcome]) -> int:
         if outcome.completion is not None:
             _store_completion(generation, outcome.completion)
             generation.completed_at = now
+            generation.variant_id = record_variant(
+                session,
+                project_id=plan.project_id,
+                endpoint=endpoints[generation.id],
+                project_settings=plan.project_settings,
+            )
         else:
             generation.error = outcome.error
             if outcome.permanent or generation.attempts >= plan.max_attempts:

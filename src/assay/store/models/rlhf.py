@@ -77,6 +77,32 @@ class EvalItem(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class ModelVariant(Base):
+    """One configuration of an endpoint that answered in a project; append-only.
+
+    A row appears the first time an endpoint answers a project's prompts under settings that
+    shape its output (kind, base URL, model, sampling parameters, system prompt). Rows are
+    never updated or deleted (database triggers refuse it), so a leaderboard lists every
+    variant ever submitted to it, including ones later edited or archived.
+    """
+
+    __tablename__ = "model_variants"
+    __table_args__ = (UniqueConstraint("project_id", "endpoint_id", "config_hash"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), index=True)
+    endpoint_id: Mapped[str] = mapped_column(ForeignKey("model_endpoints.id"))
+    # SHA-256 of the canonical JSON of the output-shaping settings below.
+    config_hash: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    model: Mapped[str] = mapped_column(String(200))
+    base_url: Mapped[str | None] = mapped_column(String(2000), default=None)
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Generation(Base):
     """One model's answer to one prompt: of a comparison task, or of a rubric evaluation item.
 
@@ -105,6 +131,8 @@ class Generation(Base):
     latency_ms: Mapped[float | None] = mapped_column(Float, default=None)
     prompt_tokens: Mapped[int] = mapped_column(Integer, default=0)
     completion_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    # The endpoint configuration that answered (set with the content).
+    variant_id: Mapped[str | None] = mapped_column(ForeignKey("model_variants.id"), default=None)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -179,4 +207,6 @@ class ChatNode(Base):
     strength: Mapped[int | None] = mapped_column(Integer, default=None)
     reason: Mapped[str] = mapped_column(Text, default="")
     latency_ms: Mapped[float | None] = mapped_column(Float, default=None)
+    # For a model's candidate: the endpoint configuration that wrote it.
+    variant_id: Mapped[str | None] = mapped_column(ForeignKey("model_variants.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

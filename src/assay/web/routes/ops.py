@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from assay.domain.enums import Role
-from assay.services import earnings, guideline_questions, progress, projects
+from assay.services import earnings, guideline_questions, leaderboards, progress, projects
 from assay.services.progress import Progress
 from assay.web.charts import bar_chart, stacked_bar
 from assay.web.csv_export import csv_response
@@ -82,6 +82,7 @@ def project_page(request: Request, project_id: str, db: DbDep, identity: Identit
         ),
         "open_questions": [q for q in questions if q.answer is None],
         "answered_questions": [q for q in questions if q.answer is not None],
+        "board_mode": leaderboards.board_mode(db, actor, project.id),
     }
     return render(request, "ops/project.html", context)
 

@@ -10,7 +10,14 @@ from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from assay.errors import AssayError, LeaseExpired, NoTaskAvailable, PermissionDenied
-from assay.services import guideline_questions, qualification, submissions, work, workbench
+from assay.services import (
+    chat_workbench,
+    guideline_questions,
+    qualification,
+    submissions,
+    work,
+    workbench,
+)
 from assay.services import media as media_service
 from assay.services.media import BlobStore
 from assay.web.deps import CsrfDep, DbDep, IdentityDep
@@ -70,6 +77,9 @@ def queue_page(request: Request, db: DbDep, identity: IdentityDep) -> Response:
         "blocked": blocked,
         "tests": qualification.list_qualification_tests(db, actor),
         "greeting": workbench.worker_name(db, actor),
+        "chat_projects": chat_workbench.chat_project_ids(
+            db, actor, [choice.project.id for choice in choices]
+        ),
     }
     return render(request, "queue.html", context)
 
