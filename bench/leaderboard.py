@@ -176,6 +176,8 @@ def _urbano_query(
         "tau_assay_half_vs_sklearn": _tau(half.scores, sk["scores"]),
         "tau_assay_davidson_vs_sklearn": _tau(dav.scores, sk["scores"]),
         "same_ranking_half_vs_sklearn": bool(_same_order(half.scores, sk["scores"])),
+        "same_ranking_no_prior_vs_sklearn": bool(_same_order(flat.scores, sk["scores"])),
+        **_discordance(dav, sk["scores"]),
         "max_abs_diff_half_vs_sklearn": float(np.abs(half.scores - sk["scores"]).max()),
         "max_abs_diff_half_no_prior_vs_sklearn": float(np.abs(flat.scores - sk["scores"]).max()),
         "tau_qrel_assay_davidson": _tau(dav.scores, -group),
@@ -197,6 +199,22 @@ def _tau(a: np.ndarray, b: np.ndarray) -> float:
     return float(kendalltau(a, b, variant="b").statistic)
 
 
+def _discordance(board: Any, reference: np.ndarray) -> dict[str, int]:
+    """Pairs the board orders unlike the reference, and how many of them its CIs separate.
+
+    A swap between two items whose intervals overlap is a near-tie either way; a swap
+    between items the board's intervals separate would be a real disagreement.
+    """
+    swapped = separated = 0
+    for i in range(reference.size):
+        for j in range(i + 1, reference.size):
+            if (board.scores[i] - board.scores[j]) * (reference[i] - reference[j]) < 0:
+                swapped += 1
+                apart = board.ci_low[i] > board.ci_high[j] or board.ci_low[j] > board.ci_high[i]
+                separated += int(apart)
+    return {"pairs_swapped_davidson_vs_sklearn": swapped, "swapped_pairs_ci_separated": separated}
+
+
 def _same_order(a: np.ndarray, b: np.ndarray) -> bool:
     return bool((np.argsort(-a, kind="stable") == np.argsort(-b, kind="stable")).all())
 
@@ -213,6 +231,13 @@ def _urbano_summary(records: list[dict[str, Any]], dropped: int) -> dict[str, An
         "votes": sum(r["votes"] for r in records),
         "empty_answers_dropped": dropped,
         "same_ranking_half_vs_sklearn": sum(r["same_ranking_half_vs_sklearn"] for r in records),
+        "same_ranking_no_prior_vs_sklearn": sum(
+            r["same_ranking_no_prior_vs_sklearn"] for r in records
+        ),
+        "pairs_swapped_davidson_vs_sklearn": sum(
+            r["pairs_swapped_davidson_vs_sklearn"] for r in records
+        ),
+        "swapped_pairs_ci_separated": sum(r["swapped_pairs_ci_separated"] for r in records),
         **{key: mean(key) for key in keys},
         "ties": "sklearn: tie = one win + one loss of weight 1/2 (half a win); Assay half: same "
         "model; Assay davidson: explicit tie parameter",
