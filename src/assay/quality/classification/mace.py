@@ -40,7 +40,14 @@ class MACE(CategoricalAggregator):
     * E-step: :math:`q_{tk} \propto \pi_k \prod_r (\theta_w [y_r = k] + (1-\theta_w)\xi_w[y_r])`.
 
     ``n_restarts > 1`` adds random starts (seeded by ``seed``); the fit with the highest
-    evidence wins. Fitted state: ``competence_`` (per worker), ``strategies_`` (n_workers,
+    evidence wins.
+
+    Beside Crowd-Kit's MACE (1.4.2: uniform class prior, Dir(10) strategies, one random start
+    whatever ``n_restarts`` says, 50 rounds), expect different figures in both directions:
+    that version reads each worker's spam strategy back in sorted worker-id order while
+    indexing it in first-appearance order, so most workers get another worker's strategy.
+
+    Fitted state: ``competence_`` (per worker), ``strategies_`` (n_workers,
     n_classes), ``priors_``, ``probas_``, ``labels_``, ``loss_history_``, ``n_iter_``.
 
     Reference: D. Hovy, T. Berg-Kirkpatrick, A. Vaswani, E. Hovy, "Learning Whom to Trust
