@@ -125,7 +125,9 @@ class Objective:
         loglik = terms.loglik.sum(axis=0) + p_ll.sum(axis=0) if with_loglik else p_ll[0] * 0
         if self.model.n_extra:
             assert terms.grad_x is not None
-            x_grad, _ = self.model.extra_prior(extra[0])
+            x_grad, x_curv = self.model.extra_prior(extra[0])
+            if with_loglik:  # the extra priors are Gaussian: log density -curv * x^2 / 2
+                loglik = loglik - 0.5 * x_curv * extra[0] ** 2
             grad_x = terms.grad_x.sum(axis=0) + x_grad
             grad = np.vstack([grad_theta, grad_x[None, :]])
         else:
