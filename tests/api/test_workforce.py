@@ -120,12 +120,13 @@ def test_gold_is_injected_hidden_and_misses_are_explained(client: TestClient, ke
             guidelines={"goal": "Be exact", "principles": ["Sarcasm is negative"]},
         ),
     )
-    tasks = sentiment_tasks(3) + [
+    tasks = [
+        *sentiment_tasks(3),
         {
             "unique_id": "gold",
             "payload": {"review": "Great, broke again."},
             "gold_answer": {"sentiment": "neg"},
-        }
+        },
     ]
     _post(client, keys.requester, f"/v1/projects/{project['id']}/tasks", {"tasks": tasks})
     worker = keys.workers[2]

@@ -35,7 +35,8 @@ def test_audit_log_refuses_update_and_delete(database_url: str) -> None:
         )
         connection.execute(
             text(
-                "INSERT INTO audit_events (org_id, actor, action, object_type, object_id, created_at) "
+                "INSERT INTO audit_events "
+                "(org_id, actor, action, object_type, object_id, created_at) "
                 "VALUES ('org_1', 'cli', 'x', 'y', 'z', CURRENT_TIMESTAMP)"
             )
         )

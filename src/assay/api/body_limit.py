@@ -30,6 +30,7 @@ class BodyLimitMiddleware:
         self.max_upload_bytes = max(max_upload_bytes, max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on, refusing it once its body passes the limit."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

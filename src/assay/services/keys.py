@@ -41,7 +41,7 @@ class CreatedKey:
 
 
 def hash_key(secret: str) -> str:
-    """Keys are 256 random bits, so one SHA-256 is enough (no slow hash needed, unlike passwords)."""
+    """Hash a key: 256 random bits need one SHA-256, not a slow password hash."""
     return hashlib.sha256(secret.encode()).hexdigest()
 
 

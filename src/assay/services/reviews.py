@@ -104,7 +104,8 @@ def _rubric_score(project: Project, grades: dict[str, Any] | None) -> float | No
         numeric = isinstance(grade, (int, float)) and not isinstance(grade, bool)
         if not (isinstance(grade, bool) or (numeric and 0 <= grade <= max(criterion.points, 0))):
             raise InvalidInput(
-                f"rubric.{criterion_id}: give true/false or points between 0 and {criterion.points}."
+                f"rubric.{criterion_id}: give true/false or points between 0 and "
+                f"{criterion.points}."
             )
     return rubric_score(rubric, grades)
 

@@ -1,4 +1,4 @@
-"""Alembic environment: runs migrations on the connection or URL handed in by assay.store.migrate."""
+"""Alembic environment: migrates the connection or URL that assay.store.migrate hands in."""
 
 from __future__ import annotations
 

@@ -46,7 +46,7 @@ class Project(Base):
 
 
 class GuidelineVersion(Base):
-    """One immutable version of a project's guidelines: goal and principles first, examples second."""
+    """One immutable version of a project's guidelines: goal and principles, then examples."""
 
     __tablename__ = "guideline_versions"
     __table_args__ = (UniqueConstraint("project_id", "version"),)

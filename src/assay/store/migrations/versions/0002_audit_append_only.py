@@ -30,12 +30,14 @@ _POSTGRES = [
 
 
 def upgrade() -> None:
+    """Refuse updates and deletes of audit events."""
     statements = _POSTGRES if op.get_bind().dialect.name == "postgresql" else _SQLITE
     for statement in statements:
         op.execute(statement)
 
 
 def downgrade() -> None:
+    """Allow them again."""
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER audit_events_append_only ON audit_events")
         op.execute("DROP FUNCTION audit_events_refuse()")
