@@ -124,19 +124,18 @@ def _gate_row(session: Session, context: GateContext, task: Task) -> TaskGate:
     return gate
 
 
-def update_result(
-    session: Session, context: GateContext, task: Task, responses: list[Response]
+def judge_task(
+    session: Session, context: GateContext, responses: list[Response]
 ) -> Judgement | None:
-    """Set the result's answer and calibrated confidence from the accepted responses.
+    """Judge a task from its accepted responses, writing nothing.
 
     Returns the posterior with its raw and calibrated confidence, or None when the question
     cannot be judged.
     """
     question = context.question
-    result = work_store.get_result(session, task.id)
     pairs = [(class_of(question, answer_of(r)), r.worker_id) for r in responses] if question else []
     known = [(code, worker) for code, worker in pairs if code is not None]
-    if question is None or result is None or not known:
+    if question is None or not known:
         return None
     if not context.accuracy:
         context.accuracy.update(
@@ -152,9 +151,32 @@ def update_result(
         prior=context.class_prior,
     )
     raw = float(posterior.max())
-    confidence = calibrated(raw, context.calibration)
-    _write_result(result, question, posterior.tolist(), raw, confidence, [r.id for r in responses])
-    return Judgement(posterior.tolist(), raw, confidence)
+    return Judgement(posterior.tolist(), raw, calibrated(raw, context.calibration))
+
+
+def update_result(
+    session: Session, context: GateContext, task: Task, responses: list[Response]
+) -> Judgement | None:
+    """Set the result's answer and calibrated confidence from the accepted responses.
+
+    Returns the posterior with its raw and calibrated confidence, or None when the question
+    cannot be judged.
+    """
+    result = work_store.get_result(session, task.id)
+    if context.question is None or result is None:
+        return None
+    judged = judge_task(session, context, responses)
+    if judged is None:
+        return None
+    _write_result(
+        result,
+        context.question,
+        judged.posterior,
+        judged.raw,
+        judged.confidence,
+        [r.id for r in responses],
+    )
+    return judged
 
 
 def _write_result(

@@ -1,15 +1,16 @@
 """A/B experiments: split a project's tasks or workers between two variants, report, decide.
 
 Tasks (gold included, so each variant has its own gold) or workers are assigned at random in
-proportion to each variant's share: at the start, and then every recompute for new ones. The
-report compares gold accuracy, speed and cost with :func:`assay.quality.signals.compare_variants`
-(tests, Benjamini-Hochberg, a recommendation). A variant's pay is what its responses are paid;
-promoting a variant writes its configuration to the project (audited).
+proportion to each variant's share: on their first lease, at the start, and at every recompute
+for new ones. What a variant changes is served to the leases in its arm
+(``experiment_variants``); a variant's pay is also what its responses are paid. The report
+compares gold accuracy, speed and cost with :func:`assay.quality.signals.compare_variants`
+(tests, Benjamini-Hochberg, a recommendation); promoting a variant writes its configuration to
+the project (audited).
 """
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -23,6 +24,11 @@ from assay.quality.signals import (
     compare_variants,
 )
 from assay.services.actor import Actor
+from assay.services.experiment_variants import (
+    check_factor_is_varied,
+    check_variant_config,
+    pick_variant,
+)
 from assay.services.projects import load_project
 from assay.store import Session
 from assay.store import experiments as store
@@ -35,6 +41,7 @@ from assay.store.models.quality_ops import Experiment, ExperimentVariant
 PROMOTABLE = (
     "pay_per_task_cents",
     "guideline_version",
+    "template",
     "gold_rate",
     "time_estimate_seconds",
     "review_policy",
@@ -49,6 +56,8 @@ def create_experiment(
     project = load_project(session, actor, project_id)
     if store.running_experiment(session, project.id) is not None:
         raise Conflict("This project already runs an experiment; stop it first.")
+    configs = [check_variant_config(session, project, v.name, v.config) for v in spec.variants]
+    check_factor_is_varied(project, spec.factor, configs)
     experiment = Experiment(
         id=new_id("exp"),
         org_id=project.org_id,
@@ -65,9 +74,9 @@ def create_experiment(
             name=v.name,
             share=v.share,
             is_control=v.is_control,
-            config=v.config,
+            config=config,
         )
-        for v in spec.variants
+        for v, config in zip(spec.variants, configs, strict=True)
     ]
     store.add_experiment(session, experiment, variants)
     assign_new_units(session, project, experiment)
@@ -88,18 +97,17 @@ def create_experiment(
     return experiment
 
 
-def _pick(variants: list[ExperimentVariant], rng: random.Random) -> ExperimentVariant:
-    return rng.choices(variants, weights=[v.share for v in variants])[0]
-
-
 def assign_new_units(session: Session, project: Project, experiment: Experiment) -> int:
-    """Assign tasks (or workers) that arrived since the last pass; returns how many."""
+    """Assign tasks (or workers) that arrived since the last pass; returns how many.
+
+    The draw per unit is the one a lease makes (``pick_variant``), so a task or worker placed
+    by its first lease and by this pass ends up in the same arm either way.
+    """
     variants = store.list_variants(session, experiment.id)
-    rng = random.Random(f"{experiment.id}:{utcnow().isoformat()}")
     if experiment.unit == "tasks":
         chosen: dict[str, list[str]] = {}
         for task in store.unassigned_tasks(session, project.id):
-            chosen.setdefault(_pick(variants, rng).id, []).append(task.id)
+            chosen.setdefault(pick_variant(variants, experiment.id, task.id).id, []).append(task.id)
         for variant_id, task_ids in chosen.items():
             store.set_task_variant(session, task_ids, variant_id)
         return sum(len(ids) for ids in chosen.values())
@@ -107,8 +115,8 @@ def assign_new_units(session: Session, project: Project, experiment: Experiment)
     added = 0
     for response in quality_store.list_project_responses(session, project.id):
         if response.worker_id not in known and response.created_at >= experiment.created_at:
-            variant = _pick(variants, rng)
-            store.add_member(session, experiment.id, response.worker_id, variant.id)
+            variant = pick_variant(variants, experiment.id, response.worker_id)
+            store.ensure_member(session, experiment.id, response.worker_id, variant.id)
             known[response.worker_id] = variant.id
             added += 1
     return added
@@ -127,15 +135,22 @@ def apply_variant_pay(session: Session, project: Project, experiment: Experiment
 def _variant_of(
     session: Session, project: Project, experiment: Experiment
 ) -> list[tuple[Response, str]]:
-    """Each response given under the experiment, with its variant id."""
+    """Each response given under the experiment, with its variant id.
+
+    A response counts when its assignment was leased while the experiment ran: that is when
+    the worker was shown the arm's settings (``experiment_variants``).
+    """
     tasks: dict[str, Task] = {
         t.id: t for t in quality_store.list_project_tasks(session, project.id)
     }
     members = store.members(session, experiment.id) if experiment.unit == "workers" else {}
     ids = {v.id for v in store.list_variants(session, experiment.id)}
+    leased = store.leased_assignment_ids(
+        session, project.id, experiment.created_at, experiment.stopped_at
+    )
     out = []
     for response in quality_store.list_project_responses(session, project.id):
-        if response.created_at < experiment.created_at or response.status == "excluded":
+        if response.assignment_id not in leased or response.status == "excluded":
             continue
         task = tasks.get(response.task_id)
         variant = (

@@ -22,6 +22,7 @@ from assay.quality.errors import QualityInputError
 from assay.quality.signals import beta_interval
 from assay.services.actor import Actor
 from assay.services.delivery_gate import HELD_STATUSES
+from assay.services.feedback import GoldMiss, gold_misses
 from assay.services.projects import load_project
 from assay.services.quality_data import answer_of, categorical_question, class_of
 from assay.services.tasks import project_template
@@ -30,6 +31,7 @@ from assay.store import quality_gate as gate_store
 from assay.store import quality_ops as store
 from assay.store.base import utcnow
 from assay.store.models import Response
+from assay.store.models.quality_ops import WorkerSkillEstimate
 from assay.store.workforce import list_worker_responses_between
 
 SHOWN = {"day": 14, "week": 12}
@@ -242,26 +244,63 @@ def _summary(
 
 
 def worker_trend(session: Session, actor: Actor, worker_id: str, period: str = "week") -> Dashboard:
-    """Return a worker's gold accuracy and throughput over time, with their estimates."""
+    """A worker's gold accuracy, review grades, flagged share and throughput over time.
+
+    The summary holds their headline numbers and their estimates (``estimates``).
+    """
     if actor.role in (Role.WORKER, Role.REVIEWER) and actor.worker_id != worker_id:
         raise PermissionDenied("Workers may see only their own trend.")
     starts = period_starts(period)
     responses = _worker_responses(session, actor.org_id, worker_id)
     buckets = _grouped(starts, responses)
+    flagged_in = _flagged_projects(session, actor.org_id, worker_id)
     board = Dashboard(period)
     board.series["gold_accuracy"] = share_series(
         starts,
         [[bool(r.gold_correct) for r in rows if r.gold_correct is not None] for rows in buckets],
     )
+    board.series["review_grade"] = _worker_review_series(session, actor.org_id, worker_id, starts)
+    board.series["flagged_share"] = share_series(
+        starts,
+        [[r.project_id in flagged_in or r.status == "excluded" for r in rows] for rows in buckets],
+    )
     board.series["throughput"] = count_series(starts, [float(len(rows)) for rows in buckets])
     gold = [bool(r.gold_correct) for r in responses if r.gold_correct is not None]
+    low, high = beta_interval(float(sum(gold)), len(gold), 0.95) if gold else (None, None)
     board.summary = {
         "responses": len(responses),
         "gold_answers": len(gold),
         "gold_accuracy": sum(gold) / len(gold) if gold else None,
+        "gold_accuracy_band": [low, high],
+        "excluded_responses": sum(r.status == "excluded" for r in responses),
+        "flagged_projects": len(flagged_in),
         "estimates": store.list_estimates(session, actor.org_id, worker_id=worker_id),
     }
     return board
+
+
+def _worker_review_series(
+    session: Session, org_id: str, worker_id: str, starts: list[datetime]
+) -> list[SeriesPoint]:
+    buckets: list[list[float]] = [[] for _ in starts]
+    for review in store.list_worker_reviews(session, org_id, worker_id, starts[0]):
+        index = _bucket(starts, review.created_at)
+        if index is not None:
+            buckets[index].append(
+                review.score if review.score is not None else float(review.verdict == "accept")
+            )
+    return mean_series(starts, buckets)
+
+
+def _flagged_projects(session: Session, org_id: str, worker_id: str) -> set[str]:
+    """Projects where a detector's flag on the worker (alone or in a pair) stands."""
+    return {
+        signal.project_id
+        for signal in store.list_worker_signals(session, org_id, worker_id)
+        if signal.flagged
+        and signal.status != "dismissed"
+        and signal.subject_type in ("worker", "pair")
+    }
 
 
 def _worker_responses(session: Session, org_id: str, worker_id: str) -> list[Response]:
@@ -269,3 +308,27 @@ def _worker_responses(session: Session, org_id: str, worker_id: str) -> list[Res
     return list_worker_responses_between(
         session, org_id, worker_id, now - timedelta(days=400), now + timedelta(days=1)
     )
+
+
+@dataclass(frozen=True)
+class OwnQuality:
+    """What a worker sees of their own quality: the trend, their estimates, their gold misses."""
+
+    board: Dashboard
+    estimates: list[WorkerSkillEstimate]
+    misses: list[GoldMiss]
+
+
+def own_quality(session: Session, actor: Actor, period: str = "week") -> OwnQuality:
+    """Return the calling worker's own trend, estimates and gold misses (no one else's).
+
+    Gold answers appear only in misses, i.e. for gold tasks the worker has already answered.
+
+    Raises:
+        PermissionDenied: the key is not a worker's.
+
+    """
+    worker_id = actor.require_worker()
+    board = worker_trend(session, actor, worker_id, period)
+    estimates = board.summary["estimates"]
+    return OwnQuality(board, estimates, gold_misses(session, actor))

@@ -3,10 +3,13 @@
 A submit enqueues the job (one pending per project, a few seconds later, so a burst of submits
 is handled by one run). One run, in one transaction:
 
-1. truth inference (Dawid-Skene) and every worker-skill model, estimates stored;
+1. truth inference (Dawid-Skene) and every worker-skill model, estimates stored (per project,
+   and each required skill pooled across the organisation's projects);
 2. the detectors; the policy's actions on new flags (exclusions re-queue tasks); if anything
    was excluded or re-weighted, truth inference runs again without it;
-3. the confidence calibration on gold; every result's answer and calibrated confidence;
+3. the confidence calibration on gold; every undelivered result's answer and calibrated
+   confidence (a delivered one keeps its own; the re-score is kept beside it and a changed
+   answer is flagged, see ``delivered_results``);
 4. the delivery gate for tasks held, buying or escalated; process-control charts;
 5. experiment upkeep (new units assigned, variant pay).
 """
@@ -20,12 +23,13 @@ from typing import Any
 
 from assay.domain.enums import Role
 from assay.errors import NotFound
-from assay.services import delivery_gate
+from assay.services import delivered_results, delivery_gate
 from assay.services.actor import Actor
 from assay.services.confidence import fit_project_calibration
 from assay.services.experiments import run_experiment_upkeep
 from assay.services.gold_lifecycle import detect_distinguishable_gold, detect_gold_leaks
 from assay.services.jobs import register_handler
+from assay.services.pooled_skills import update_pooled_skills
 from assay.services.projects import load_project
 from assay.services.quality_actions import apply_policy
 from assay.services.quality_data import ProjectData, load_project_data
@@ -81,6 +85,8 @@ class RecomputeReport:
     actions: list[str] = field(default_factory=list)
     alarms: int = 0
     results_updated: int = 0
+    delivered_kept: int = 0  # delivered results re-scored beside, not changed
+    delivered_differing: int = 0  # ... whose re-score now gives another answer (flagged)
     gates: dict[str, int] = field(default_factory=dict)
     calibration_samples: int = 0
 
@@ -110,10 +116,11 @@ def recompute_project(session: Session, project: Project) -> RecomputeReport:
     if any(a.kind in ("exclude_responses", "downweight") for a in actions):
         data = load_project_data(session, project)
         scoring = score_workers(session, data, policy.number("default_accuracy"))
+    update_pooled_skills(session, project, scoring.gold.keys())
     report.alarms = len(evaluate_spc(session, data, scoring, policy))
     calibration = fit_project_calibration(session, data, scoring)
     report.calibration_samples = calibration.samples if calibration else 0
-    report.results_updated, report.gates = _refresh_results(session, data, scoring, policy)
+    _refresh_results(session, data, scoring, policy, report)
     report.responses, report.workers_scored = len(data.responses), len(scoring.accuracy)
     report.new_flags, report.actions = len(flagged), [a.kind for a in actions]
     session.commit()
@@ -121,9 +128,12 @@ def recompute_project(session: Session, project: Project) -> RecomputeReport:
 
 
 def _refresh_results(
-    session: Session, data: ProjectData, scoring: Scoring, policy: Policy
-) -> tuple[int, dict[str, int]]:
-    """Update every result from the new estimates; re-decide the gate's held tasks."""
+    session: Session, data: ProjectData, scoring: Scoring, policy: Policy, report: RecomputeReport
+) -> None:
+    """Update undelivered results from the new estimates; re-decide the gate's held tasks.
+
+    Delivered results keep their answer and confidence; the re-score is kept beside them.
+    """
     project = data.project
     context = delivery_gate.load_context(
         session, project, accuracy=dict(scoring.accuracy), weights=data.weights
@@ -133,27 +143,40 @@ def _refresh_results(
     for response in data.responses:
         if response.status == "accepted":
             accepted[response.task_id].append(response)
-    updated = 0
+    gate_statuses = gate_store.gate_statuses(session, project.id)
     for result in gate_store.list_results(session, project.id):
         task = data.tasks.get(result.task_id)
         if task is None or task.is_gold:
             continue
-        if delivery_gate.update_result(session, context, task, accepted[task.id]) is not None:
-            updated += 1
-    gates: dict[str, int] = {}
-    if project.quality_target is not None:
-        for gate in gate_store.list_gates(
-            session, project.id, statuses=delivery_gate.HELD_STATUSES
-        ):
-            task = task_store.get_task_for_update(session, gate.task_id)
-            if task is not None and task.state == "complete":
-                delivery_gate.decide_task(session, context, task)
-            elif task is not None and gate.status == "buying":
-                delivery_gate.revisit_purchase(session, context, task, gate)
-        for gate in gate_store.list_gates(session, project.id):
-            gates[gate.status] = gates.get(gate.status, 0) + 1
+        if not delivered_results.is_delivered(task, result, gate_statuses.get(task.id)):
+            if delivery_gate.update_result(session, context, task, accepted[task.id]) is not None:
+                report.results_updated += 1
+            continue
+        judged = delivery_gate.judge_task(session, context, accepted[task.id])
+        if judged is not None and context.question is not None:
+            report.delivered_kept += 1
+            differs = delivered_results.record_rescore(
+                session, project, task, result, context.question, judged
+            )
+            report.delivered_differing += differs
+    report.gates = _redecide_held(session, context)
     session.flush()
-    return updated, gates
+
+
+def _redecide_held(session: Session, context: delivery_gate.GateContext) -> dict[str, int]:
+    project = context.project
+    gates: dict[str, int] = {}
+    if project.quality_target is None:
+        return gates
+    for gate in gate_store.list_gates(session, project.id, statuses=delivery_gate.HELD_STATUSES):
+        task = task_store.get_task_for_update(session, gate.task_id)
+        if task is not None and task.state == "complete":
+            delivery_gate.decide_task(session, context, task)
+        elif task is not None and gate.status == "buying":
+            delivery_gate.revisit_purchase(session, context, task, gate)
+    for gate in gate_store.list_gates(session, project.id):
+        gates[gate.status] = gates.get(gate.status, 0) + 1
+    return gates
 
 
 def task_project(session: Session, org_id: str, task_id: str) -> Project:

@@ -12,6 +12,7 @@ Every estimate is stored per worker and skill with an interval (``worker_skill_e
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -71,15 +72,23 @@ def _gold_counts(data: ProjectData) -> dict[str, tuple[float, float]]:
     return {w: (right.get(w, 0.0), n) for w, n in seen.items()}
 
 
-def _store_gold(session: Session, data: ProjectData, gold: dict[str, tuple[float, float]]) -> None:
-    if not gold:
-        return
+def fit_gold(gold: Mapping[str, tuple[float, float]]) -> tuple[list[str], GoldSkill]:
+    """Fit the gold Beta posterior from (right, answered) per worker; workers in model order.
+
+    ``gold`` must not be empty. The prior is centred on the pooled accuracy of these workers.
+    """
     workers = list(gold)
     index = np.repeat(np.arange(len(workers)), [int(gold[w][1]) for w in workers])
     correct = np.concatenate(
         [np.r_[np.ones(int(gold[w][0])), np.zeros(int(gold[w][1] - gold[w][0]))] for w in workers]
     )
-    model = GoldSkill(level=LEVEL).fit(index, correct, n_workers=len(workers))
+    return workers, GoldSkill(level=LEVEL).fit(index, correct, n_workers=len(workers))
+
+
+def _store_gold(session: Session, data: ProjectData, gold: dict[str, tuple[float, float]]) -> None:
+    if not gold:
+        return
+    workers, model = fit_gold(gold)
     for code, worker_id in enumerate(workers):
         store.upsert_estimate(
             session,

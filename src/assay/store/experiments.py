@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TYPE_CHECKING, cast
+
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from assay.store.models import Task
+from assay.store.engine import backend_name
+from assay.store.models import Assignment, Task
 from assay.store.models.quality_ops import Experiment, ExperimentMember, ExperimentVariant
+
+if TYPE_CHECKING:
+    from sqlalchemy import Table
 
 
 def add_experiment(
@@ -58,11 +67,11 @@ def unassigned_tasks(session: Session, project_id: str) -> list[Task]:
 
 
 def set_task_variant(session: Session, task_ids: list[str], variant_id: str) -> None:
-    """Assign tasks to a variant."""
+    """Assign tasks to a variant, leaving any a lease placed meanwhile where it is."""
     for start in range(0, len(task_ids), 900):
         session.execute(
             update(Task)
-            .where(Task.id.in_(task_ids[start : start + 900]))
+            .where(Task.id.in_(task_ids[start : start + 900]), Task.variant_id.is_(None))
             .values(variant_id=variant_id)
             .execution_options(synchronize_session="fetch")
         )
@@ -84,3 +93,43 @@ def add_member(session: Session, experiment_id: str, worker_id: str, variant_id:
         ExperimentMember(experiment_id=experiment_id, worker_id=worker_id, variant_id=variant_id)
     )
     session.flush()
+
+
+def get_member(session: Session, experiment_id: str, worker_id: str) -> str | None:
+    """Return the variant id a worker is in, if they are in the experiment."""
+    return session.scalar(
+        select(ExperimentMember.variant_id).where(
+            ExperimentMember.experiment_id == experiment_id,
+            ExperimentMember.worker_id == worker_id,
+        )
+    )
+
+
+def ensure_member(session: Session, experiment_id: str, worker_id: str, variant_id: str) -> str:
+    """Put a worker in a variant unless they are in one already; return their variant id.
+
+    Two leases of the same worker racing to place them are harmless: the primary key keeps
+    the first row and both read it back.
+    """
+    dialect_insert = postgresql_insert if backend_name(session) == "postgresql" else sqlite_insert
+    table = cast("Table", ExperimentMember.__table__)
+    statement = dialect_insert(table).on_conflict_do_nothing(
+        index_elements=["experiment_id", "worker_id"]
+    )
+    row = {"experiment_id": experiment_id, "worker_id": worker_id, "variant_id": variant_id}
+    session.connection().execute(statement, [row])
+    found = get_member(session, experiment_id, worker_id)
+    assert found is not None  # inserted above, or there already
+    return found
+
+
+def leased_assignment_ids(
+    session: Session, project_id: str, start: datetime, end: datetime | None
+) -> set[str]:
+    """Ids of a project's assignments leased in ``[start, end)`` (no end: until now)."""
+    query = select(Assignment.id).where(
+        Assignment.project_id == project_id, Assignment.leased_at >= start
+    )
+    if end is not None:
+        query = query.where(Assignment.leased_at < end)
+    return set(session.scalars(query))

@@ -39,6 +39,14 @@ def list_gates(
     return list(session.scalars(query.order_by(TaskGate.updated_at.desc()).limit(limit)))
 
 
+def gate_statuses(session: Session, project_id: str) -> dict[str, str]:
+    """Task id -> gate status for every task of a project that reached the gate."""
+    rows = session.execute(
+        select(TaskGate.task_id, TaskGate.status).where(TaskGate.project_id == project_id)
+    )
+    return {task_id: status for task_id, status in rows}
+
+
 def accuracies(session: Session, skill: str, worker_ids: Sequence[str]) -> dict[str, float]:
     """Return combined accuracy estimates of some workers on a skill."""
     if not worker_ids:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -49,6 +49,46 @@ def list_project_reviews(session: Session, project_id: str) -> list[tuple[Review
         .order_by(Review.created_at)
     )
     return [(review, response) for review, response in rows]
+
+
+def list_worker_reviews(
+    session: Session, org_id: str, worker_id: str, since: datetime
+) -> list[Review]:
+    """Reviews of a worker's responses made since ``since``, oldest first (no audit copies)."""
+    rows = session.scalars(
+        select(Review)
+        .join(Response, Response.id == Review.response_id)
+        .join(Task, Task.id == Response.task_id)
+        .where(
+            Response.org_id == org_id,
+            Response.worker_id == worker_id,
+            Review.created_at >= since,
+            Task.state != "audit",
+        )
+        .order_by(Review.created_at)
+    )
+    return list(rows)
+
+
+def gold_counts_by_worker(
+    session: Session, project_ids: Sequence[str], statuses: Sequence[str]
+) -> dict[str, tuple[int, int]]:
+    """Worker id -> (gold answers right, gold answers) over some projects' responses."""
+    if not project_ids:
+        return {}
+    right = func.sum(case((Response.gold_correct.is_(True), 1), else_=0))
+    rows = session.execute(
+        select(Response.worker_id, right, func.count())
+        .join(Task, Task.id == Response.task_id)
+        .where(
+            Response.project_id.in_(list(project_ids)),
+            Response.gold_correct.is_not(None),
+            Response.status.in_(list(statuses)),
+            Task.state != "audit",
+        )
+        .group_by(Response.worker_id)
+    )
+    return {worker_id: (int(hits or 0), int(seen)) for worker_id, hits, seen in rows}
 
 
 def get_signal(

@@ -1,4 +1,4 @@
-"""A worker's own view: profile, qualification tests, gold feedback, earnings, rework."""
+"""A worker's own view: profile, qualification tests, gold feedback, quality, earnings, rework."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from assay.api.deps import ActorDep, SessionDep
+from assay.api.schemas.me import OwnQualityPublic
+from assay.api.schemas.quality import EstimatePublic, SeriesPointPublic
 from assay.api.schemas.workforce import (
     EarningsRowPublic,
     GoldMissPublic,
@@ -14,7 +16,7 @@ from assay.api.schemas.workforce import (
     ReworkPublic,
     WorkerPublic,
 )
-from assay.services import earnings, feedback, qualification, reviews, workers
+from assay.services import earnings, feedback, qualification, quality_dashboards, reviews, workers
 
 router = APIRouter(prefix="/v1/me", tags=["me"])
 
@@ -40,6 +42,26 @@ def my_qualifications(actor: ActorDep, session: SessionDep) -> list[Qualificatio
 def my_gold_misses(actor: ActorDep, session: SessionDep) -> list[GoldMissPublic]:
     """Gold tasks the worker answered wrongly, with the expected answer and the guideline."""
     return [GoldMissPublic(**vars(m)) for m in feedback.gold_misses(session, actor)]
+
+
+@router.get("/quality", response_model=OwnQualityPublic)
+def my_quality(
+    actor: ActorDep,
+    session: SessionDep,
+    period: Annotated[str, Query(pattern="^(day|week)$")] = "week",
+) -> OwnQualityPublic:
+    """Your quality over time (gold accuracy, review grades, flagged share), estimates, misses."""
+    own = quality_dashboards.own_quality(session, actor, period)
+    return OwnQualityPublic(
+        period=own.board.period,
+        series={
+            name: [SeriesPointPublic(**vars(p)) for p in points]
+            for name, points in own.board.series.items()
+        },
+        summary={k: v for k, v in own.board.summary.items() if k != "estimates"},
+        estimates=[EstimatePublic.model_validate(e) for e in own.estimates],
+        gold_misses=[GoldMissPublic(**vars(m)) for m in own.misses],
+    )
 
 
 @router.get("/earnings", response_model=list[EarningsRowPublic])

@@ -163,7 +163,11 @@ def project_estimates(
 
 @router.get("/workers/{worker_id}/quality", response_model=list[EstimatePublic])
 def worker_estimates(worker_id: str, actor: ActorDep, session: SessionDep) -> list[EstimatePublic]:
-    """Return a worker's quality estimates with intervals (workers may read their own)."""
+    """Return a worker's quality estimates with intervals (workers may read their own).
+
+    Per project (skill `project:<id>`: gold, agreement, review, combined) and per skill pooled
+    across every project requiring it (skill `skill:<name>`, source gold).
+    """
     return [
         EstimatePublic.model_validate(e)
         for e in quality_review.worker_estimates(session, actor, worker_id)

@@ -31,6 +31,12 @@ class RecomputePublic(BaseModel):
     actions: list[str]
     alarms: int
     results_updated: int
+    delivered_kept: int = Field(
+        default=0, description="Delivered results left as delivered, the re-score kept beside."
+    )
+    delivered_differing: int = Field(
+        default=0, description="Of those, how many would now be answered otherwise (flagged)."
+    )
     gates: dict[str, int]
     calibration_samples: int
 

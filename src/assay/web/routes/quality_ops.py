@@ -13,6 +13,7 @@ from assay.services import (
     experiments,
     feedback,
     gold_lifecycle,
+    pooled_skills,
     projects,
     quality_dashboards,
     quality_jobs,
@@ -40,7 +41,7 @@ _METRICS = (
     ("gold_accuracy", "Gold accuracy", True),
     ("agreement", "Agreement (Krippendorff's alpha)", False),
     ("review_grade", "Reviewer grades", False),
-    ("flagged_share", "Share of responses from flagged workers", True),
+    ("flagged_share", "Share of responses flagged or excluded", True),
 )
 
 
@@ -88,6 +89,14 @@ def dashboard_charts(board: Dashboard, target: float | None = None) -> list[dict
             }
         )
     return charts
+
+
+def split_estimates(estimates: list[Any]) -> dict[str, list[Any]]:
+    """Per-project estimates (``estimates``) apart from skills pooled across projects."""
+    return {
+        "estimates": [e for e in estimates if not pooled_skills.is_pooled(e.skill)],
+        "pooled": [e for e in estimates if pooled_skills.is_pooled(e.skill)],
+    }
 
 
 @router.get("/ops/projects/{project_id}/quality")
@@ -146,7 +155,7 @@ def worker_quality_page(
         "worker": worker,
         "board": board,
         "charts": dashboard_charts(board),
-        "estimates": board.summary["estimates"],
+        **split_estimates(board.summary["estimates"]),
         "signals": [s for s in quality_review.worker_signals(db, actor, worker.id) if s.flagged],
         "actions": quality_review.worker_actions(db, actor, worker.id),
         "misses": quality_review.worker_gold_misses(db, actor, worker.id)[:20],
@@ -168,7 +177,7 @@ def own_trend_page(
         "title": "Your quality trend",
         "board": board,
         "charts": dashboard_charts(board),
-        "estimates": board.summary["estimates"],
+        **split_estimates(board.summary["estimates"]),
         "misses": feedback.gold_misses(db, actor)[:20],
     }
     return render(request, "quality/trend.html", context)
