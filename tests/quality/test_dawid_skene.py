@@ -1,6 +1,8 @@
 import numpy as np
+import pytest
 
 from assay.quality import DawidSkene, MajorityVote
+from assay.quality.errors import QualityInputError
 
 from .synthetic import dawid_skene_data
 
@@ -53,3 +55,28 @@ def test_converges_and_reports_its_history():
     history = np.array(model.loss_history_)
     assert model.n_iter_ == history.size < 100
     assert (np.diff(history) > -1e-6).all()  # EM does not go downhill
+
+
+def test_gold_anchors_a_careful_worker_paired_with_a_spammer() -> None:
+    """Two workers per task, one careful and one random: agreement alone cannot say who is right.
+
+    With a third of the tasks' classes known, the careful worker's matrix is learned from gold.
+    """
+    rng = np.random.default_rng(8)
+    n_tasks, k = 90, 3
+    truth = rng.integers(0, k, n_tasks)
+    tasks = np.repeat(np.arange(n_tasks), 2)
+    workers = np.tile([0, 1], n_tasks)
+    labels = np.where(workers == 0, np.repeat(truth, 2), rng.integers(0, k, 2 * n_tasks))
+    gold = np.arange(0, n_tasks, 3)
+    model = DawidSkene().fit_with_gold(
+        tasks, workers, labels, gold_tasks=gold, gold_labels=truth[gold], n_classes=k
+    )
+    careful, spammer = (np.trace(model.errors_[w]) / k for w in (0, 1))
+    assert careful > 0.9 and spammer < 0.5
+    assert (model.labels_ == truth).mean() > 0.95
+    assert (model.probas_[gold].argmax(axis=1) == truth[gold]).all()
+    with pytest.raises(QualityInputError, match="out of range"):
+        DawidSkene().fit_with_gold(tasks, workers, labels, gold_tasks=[500], gold_labels=[0])
+    with pytest.raises(QualityInputError, match="same length"):
+        DawidSkene().fit_with_gold(tasks, workers, labels, gold_tasks=[1, 2], gold_labels=[0])

@@ -30,12 +30,14 @@ def _post(client: TestClient, key: str, url: str, body: Any = None) -> Any:
 def test_a_spammer_is_flagged_paused_and_a_lead_reverts_it(api: TestClient, keys: Keys) -> None:
     rng = random.Random(2)
     lead = keys.requester
-    project = _post(api, lead, "/v1/projects", sentiment_project(redundancy=2, gold_rate=0.3))
+    # Enough gold that each careful worker's record vouches for them: a careful worker whose
+    # tasks were mostly shared with the spammer cannot be judged by agreement alone.
+    project = _post(api, lead, "/v1/projects", sentiment_project(redundancy=2, gold_rate=0.4))
     truth = {f"r{i}": rng.choice(["pos", "neu", "neg"]) for i in range(60)}
     tasks = [{"unique_id": k, "payload": {"review": k}} for k in truth]
     tasks += [
         {"unique_id": f"g{k}", "payload": {"review": k}, "gold_answer": {"sentiment": v}}
-        for k, v in list(truth.items())[:20]
+        for k, v in list(truth.items())[:40]
     ]
     _post(api, lead, f"/v1/projects/{project['id']}/tasks", {"tasks": tasks})
     spammer = keys.workers[0]

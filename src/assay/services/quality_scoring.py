@@ -45,19 +45,18 @@ class Scoring:
 
 
 def fit_truth(matrix: AnswerMatrix) -> tuple[FloatArray, FloatArray, list[float]]:
-    """Fit Dawid-Skene; return posteriors (gold clamped), confusions and the class prior."""
-    model = DawidSkene().fit(
+    """Fit Dawid-Skene anchored on gold; return posteriors, confusions and the class prior."""
+    model = DawidSkene().fit_with_gold(
         matrix.task_idx,
         matrix.worker_idx,
         matrix.label_idx,
+        gold_tasks=list(matrix.gold),
+        gold_labels=list(matrix.gold.values()),
         n_tasks=len(matrix.task_ids),
         n_workers=len(matrix.worker_ids),
         n_classes=matrix.n_classes,
     )
-    posteriors = np.array(model.probas_, dtype=np.float64)
-    for task_code, truth in matrix.gold.items():
-        posteriors[task_code] = 0.0
-        posteriors[task_code, truth] = 1.0
+    posteriors = np.array(model.probas_, dtype=np.float64)  # gold rows held at their class
     return posteriors, np.asarray(model.errors_), [float(p) for p in model.priors_]
 
 

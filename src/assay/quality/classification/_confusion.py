@@ -153,27 +153,38 @@ def run_em(
     m_step: MStep,
     n_iter: int,
     tol: float,
+    known: tuple[IntArray, IntArray] | None = None,
 ) -> tuple[FloatArray, list[float]]:
     """EM from the majority vote: alternate ``m_step`` and the posterior until converged.
 
     Stops when the mean log evidence per row changes by less than ``tol`` or after
-    ``n_iter`` rounds.
+    ``n_iter`` rounds. ``known`` (task codes, class codes) holds those tasks' posteriors at
+    their true class throughout, so the M-step learns each worker's errors from gold.
 
     Returns:
         The task posteriors and the per-row log evidence after each round.
 
     """
-    probas = design.vote_shares()
+    probas = _hold(design.vote_shares(), known)
     history: list[float] = []
     for _ in range(max(n_iter, 1)):
         counts = design.expected_counts(probas)
         log_confusion, log_prior = m_step(counts, column_totals(probas))
         del probas  # let the next posteriors reuse its memory
         probas, evidence = design.posterior(log_confusion, log_prior)
+        probas = _hold(probas, known)
         history.append(evidence / design.n_rows)
         if converged(history, tol):
             break
     return probas, history
+
+
+def _hold(probas: FloatArray, known: tuple[IntArray, IntArray] | None) -> FloatArray:
+    """Set the known tasks' posteriors to their true class (in place)."""
+    if known is not None and known[0].size:
+        probas[known[0]] = 0.0
+        probas[known[0], known[1]] = 1.0
+    return probas
 
 
 def add_to_each_row(matrix: FloatArray, vector: FloatArray) -> None:

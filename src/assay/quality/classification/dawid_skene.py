@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import numpy as np
+from typing import Self
 
-from assay.quality._encoding import FloatArray, LabelCodes
+import numpy as np
+from numpy.typing import ArrayLike
+
+from assay.quality._encoding import FloatArray, IntArray, LabelCodes
 from assay.quality.classification._base import CategoricalAggregator
 from assay.quality.classification._confusion import ConfusionDesign, pooled_confusion, run_em
+from assay.quality.errors import QualityInputError
 
 _FLOOR = 1e-3  # share of uniform mixed into the crowd's matrix, so no answer has zero prior mass
 
@@ -62,6 +66,7 @@ class DawidSkene(CategoricalAggregator):
         self.smoothing = smoothing
         self.prior_smoothing = prior_smoothing
         self.seed = seed
+        self._known: tuple[IntArray, IntArray] | None = None
 
     def _m_step(self, counts: FloatArray, class_mass: FloatArray) -> tuple[FloatArray, FloatArray]:
         k = counts.shape[1]
@@ -74,9 +79,69 @@ class DawidSkene(CategoricalAggregator):
         self.priors_ = prior
         return np.log(confusion), np.log(prior)
 
+    def fit_with_gold(
+        self,
+        task_idx: ArrayLike,
+        worker_idx: ArrayLike,
+        label_idx: ArrayLike,
+        *,
+        gold_tasks: ArrayLike,
+        gold_labels: ArrayLike,
+        n_tasks: int | None = None,
+        n_workers: int | None = None,
+        n_classes: int | None = None,
+    ) -> Self:
+        """Fit with the true class of some tasks known (semi-supervised Dawid-Skene).
+
+        The known tasks' posteriors are held at their class through EM, so each worker's
+        confusion matrix is learned from gold where there is gold, not only from agreement
+        with the crowd: a careful worker paired mostly with a spammer is not blamed for the
+        disagreements. ``probas_`` of the known tasks are their one-hot classes.
+
+        Args:
+            task_idx: Task code per row.
+            worker_idx: Worker code per row.
+            label_idx: Label code per row.
+            gold_tasks: Codes of the tasks whose class is known.
+            gold_labels: Their class codes.
+            n_tasks: Number of tasks (default: largest code + 1).
+            n_workers: Number of workers (default: largest code + 1).
+            n_classes: Number of classes (default: largest code + 1).
+
+        Returns:
+            self.
+
+        Raises:
+            QualityInputError: On inconsistent input or gold codes out of range.
+
+        """
+        tasks = np.asarray(gold_tasks, dtype=np.int64).ravel()
+        labels = np.asarray(gold_labels, dtype=np.int64).ravel()
+        if tasks.size != labels.size:
+            raise QualityInputError("gold_tasks and gold_labels must have the same length")
+        self._known = (tasks, labels)
+        try:
+            self.fit(
+                task_idx,
+                worker_idx,
+                label_idx,
+                n_tasks=n_tasks,
+                n_workers=n_workers,
+                n_classes=n_classes,
+            )
+        finally:
+            self._known = None
+        return self
+
     def _fit_codes(self, codes: LabelCodes) -> None:
         design = ConfusionDesign(codes)
+        known = self._known
+        if known is not None and known[0].size:
+            bad = (known[0] < 0) | (known[0] >= codes.n_tasks)
+            bad |= (known[1] < 0) | (known[1] >= codes.n_classes)
+            if bad.any():
+                raise QualityInputError("a gold task or class code is out of range")
         self.probas_, self.loss_history_ = run_em(
-            codes, design, self._m_step, self.n_iter, self.tol
+            codes, design, self._m_step, self.n_iter, self.tol, known
         )
         self.n_iter_ = len(self.loss_history_)
