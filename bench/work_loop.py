@@ -5,8 +5,10 @@ Run from the repository root: ``.venv/bin/python bench/work_loop.py [--quick] [-
 Each backend gets a fresh database and server with one redundancy-1 project of ``--tasks``
 tasks (the same shape as the Label Studio baseline: one single-choice question). Each worker is a
 thread with its own SDK client and worker key, repeating ``next_task`` then ``submit`` for
-``--seconds``. Reports responses/s, p50/p99 latency of each call and of the whole cycle,
-errors, and duplicates (a task answered more often than its redundancy). Label Studio's loop
+``--seconds``. The project's automatic quality actions are off: the quality job still runs
+(and costs what it costs), but would otherwise pause the rote bench workers within seconds.
+Reports responses/s, p50/p99 latency of each call and of the whole cycle, errors, and
+duplicates (a task answered more often than its redundancy). Label Studio's loop
 runs afterwards in the same run for the ratio. Writes ``bench/results/work_loop.json``.
 """
 
@@ -27,6 +29,7 @@ from _harness import (
     create_key,
     database,
     emit,
+    keep_workers_working,
     percentile,
     ratio,
     run_label_studio,
@@ -117,18 +120,23 @@ def run_loop(base_url: str, keys: list[str], project_id: str, seconds: float) ->
     }
 
 
-def bench_backend(backend: str, clients: list[int], count: int, seconds: float) -> list[dict]:
+def bench_backend(
+    backend: str, clients: list[int], count: int, seconds: float, workers: int = 1
+) -> list[dict]:
     records = []
     with database(backend) as db_url:
         requester = create_key(db_url, "requester")
         keys = [create_key(db_url, "worker", f"bench-worker-{i}") for i in range(max(clients))]
-        with assay_server(db_url) as base_url, Client(base_url, requester, timeout=600) as admin:
+        server = assay_server(db_url, workers=workers)
+        with server as base_url, Client(base_url, requester, timeout=600) as admin:
             for n in clients:
                 # A fresh project per run, so every run starts from a full queue.
                 project = admin.create_project(f"loop {n}", SENTIMENT_TEMPLATE, redundancy=1)
+                keep_workers_working(base_url, requester, project.id)
                 admin.submit_tasks(project.id, tasks(count))
                 result = run_loop(base_url, keys[:n], project.id, seconds)
-                records.append(emit({"bench": "assay_loop", "backend": backend, **result}))
+                record = {"bench": "assay_loop", "backend": backend, "server_workers": workers}
+                records.append(emit({**record, **result}))
     return records
 
 
@@ -162,11 +170,16 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=50_000)
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8])
     parser.add_argument("--backend", choices=BACKENDS, action="append")
+    parser.add_argument("--workers", type=int, default=1, help="Server processes.")
     args = parser.parse_args()
     seconds = 5 if args.quick else args.seconds
     count = 10_000 if args.quick else args.tasks
     backends = args.backend or (["sqlite"] if args.quick else list(BACKENDS))
-    records = [r for b in backends for r in bench_backend(b, args.clients, count, seconds)]
+    records = [
+        r
+        for b in backends
+        for r in bench_backend(b, args.clients, count, seconds, workers=args.workers)
+    ]
     peer, source = dict(LS_RESPONSES_PER_S), "README"
     peer_records: list[dict[str, Any]] = []
     if not args.skip_peer:

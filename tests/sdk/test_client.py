@@ -117,6 +117,36 @@ def test_a_chunk_retried_after_a_lost_answer_is_not_stored_twice(
     assert [t.id for t in requester.list_tasks(project_id)] == sorted(report.task_ids)
 
 
+def test_chunks_sent_in_parallel_report_in_input_order(client: TestClient, keys: Keys) -> None:
+    requester = _sdk(client, keys.requester)
+    project_id = _project(requester)
+    calls: list[tuple[int, int | None]] = []
+    items = sentiment_tasks(23)
+    report = requester.submit_tasks(
+        project_id, items, chunk_size=5, parallel=3, progress=lambda n, t: calls.append((n, t))
+    )
+    assert (report.created, report.existing, len(set(report.task_ids))) == (23, 0, 23)
+    assert calls == [(5, 23), (10, 23), (15, 23), (20, 23), (23, 23)]
+    stored = {t.id: t.unique_id for t in requester.list_tasks(project_id)}
+    assert [stored[task_id] for task_id in report.task_ids] == [t["unique_id"] for t in items]
+    again = requester.submit_tasks(project_id, iter(items), chunk_size=4, parallel=2)
+    assert (again.created, again.existing, again.task_ids) == (0, 23, report.task_ids)
+
+
+def test_a_refused_chunk_among_parallel_ones_raises(client: TestClient, keys: Keys) -> None:
+    requester = _sdk(client, keys.requester)
+    project_id = _project(requester)
+    items = sentiment_tasks(12)
+    items[7] = {"unique_id": "bad", "payload": {"review": 7}}
+    with pytest.raises(AssayAPIError) as refused:
+        requester.submit_tasks(project_id, items, chunk_size=4, parallel=2)
+    assert refused.value.status == 422
+    stored = {t.unique_id for t in requester.list_tasks(project_id)}
+    assert "bad" not in stored and {"t4", "t5", "t6"}.isdisjoint(stored)
+    with pytest.raises(ValueError, match="parallel"):
+        requester.submit_tasks(project_id, items, parallel=0)
+
+
 def test_tasks_go_into_a_named_batch_and_typed_inputs_work(client: TestClient, keys: Keys) -> None:
     requester = _sdk(client, keys.requester)
     project_id = _project(requester)

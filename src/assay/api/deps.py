@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -14,6 +14,7 @@ from assay.services.actor import Actor
 from assay.services.keys import authenticate
 from assay.store import Session, SessionFactory
 
+T = TypeVar("T")
 _bearer = HTTPBearer(auto_error=False, description="An Assay API key: `assay keys create`.")
 
 
@@ -54,3 +55,20 @@ def get_actor(
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def run_as_actor(
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None,
+    work: Callable[[Session, Actor], T],
+) -> T:
+    """Open the request's session, authenticate the caller and run ``work``, on this thread.
+
+    What ``SessionDep`` and ``ActorDep`` do, for the worker loop's hot routes: FastAPI runs
+    each sync dependency, the handler and the response check on a pool thread of its own
+    (five thread switches a request); an ``async`` handler that hands all of it to one pool
+    thread (``run_in_threadpool(run_as_actor, ...)``) switches once.
+    """
+    with request.app.state.session_factory() as session:
+        return work(session, get_actor(session, credentials))

@@ -1,8 +1,10 @@
-"""Bulk helpers: cut a long (or endless) stream of tasks into request-sized chunks."""
+"""Bulk helpers: cut a long (or endless) stream of tasks into request-sized chunks, send them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import islice
 from typing import Any
 
@@ -35,3 +37,44 @@ def combine(reports: list[ImportReport], batch_id: str | None) -> ImportReport:
         existing=sum(r.existing for r in reports),
         task_ids=[task_id for r in reports for task_id in r.task_ids],
     )
+
+
+def send_chunks(
+    send: Callable[[list[Mapping[str, Any]]], ImportReport],
+    pieces: Iterable[list[Mapping[str, Any]]],
+    *,
+    parallel: int,
+    sent: Callable[[int], None],
+) -> list[ImportReport]:
+    """Send every chunk, at most ``parallel`` at a time; the reports in the chunks' order.
+
+    ``sent`` is called with each chunk's size as its report arrives, in the chunks' order.
+    Chunks are read lazily: no more than ``parallel`` are held at once. When one fails, the
+    ones already on their way finish (and may be stored) before its error is raised.
+    """
+    if parallel < 1:
+        raise ValueError("parallel must be at least 1")
+    reports: list[ImportReport] = []
+    if parallel == 1:
+        for chunk in pieces:
+            reports.append(send(chunk))
+            sent(len(chunk))
+        return reports
+    with ThreadPoolExecutor(parallel, thread_name_prefix="assay-import") as pool:
+        waiting: deque[tuple[Future[ImportReport], int]] = deque()
+        for chunk in pieces:
+            if len(waiting) == parallel:
+                reports.append(_collect(waiting, sent))
+            waiting.append((pool.submit(send, chunk), len(chunk)))
+        while waiting:
+            reports.append(_collect(waiting, sent))
+    return reports
+
+
+def _collect(
+    waiting: deque[tuple[Future[ImportReport], int]], sent: Callable[[int], None]
+) -> ImportReport:
+    future, size = waiting.popleft()
+    report = future.result()
+    sent(size)
+    return report

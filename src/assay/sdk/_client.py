@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 import httpx
 
-from assay.sdk._bulk import TaskLike, chunks, combine
+from assay.sdk._bulk import TaskLike, chunks, combine, send_chunks
 from assay.sdk._errors import AssayAPIError
 from assay.sdk._files import MediaSource, download, upload
 from assay.sdk._http import HttpSession
@@ -200,6 +200,7 @@ class Client:
         batch_id: str | None = None,
         chunk_size: int = 5000,
         progress: ProgressCallback | None = None,
+        parallel: int = 1,
     ) -> ImportReport:
         """Submit any number of tasks, ``chunk_size`` per request.
 
@@ -216,6 +217,11 @@ class Client:
             batch_id: Put the tasks into this existing batch.
             chunk_size: Tasks per request (the server accepts up to 50,000).
             progress: Called after each chunk with (tasks sent, total or None).
+            parallel: Chunks in flight at once. With 2, the server stores one chunk while the
+                next is encoded, sent and checked, but a later chunk may then be stored before
+                an earlier one: the queue serves chunks in the order they were stored (a
+                chunk's own tasks keep their order), and when a chunk is refused, the one
+                sent beside it may be stored.
 
         Returns:
             One report over every chunk: task ids in input order, created and existing counts.
@@ -226,20 +232,24 @@ class Client:
         if batch_name is not None:
             batch_id = self.create_batch(project_id, batch_name).id
         total = len(tasks) if isinstance(tasks, list | tuple) else None
-        reports: list[ImportReport] = []
-        sent = 0
-        for chunk in chunks(tasks, chunk_size):
+        path = f"/v1/projects/{project_id}/tasks"
+        done = 0
+
+        def send(chunk: list[Mapping[str, Any]]) -> ImportReport:
             body: dict[str, Any] = {"tasks": chunk}
             if batch_id is not None:
                 body["batch_id"] = batch_id
-            answer = self._session.request(
-                "POST", f"/v1/projects/{project_id}/tasks", body=body, idempotent=True
-            )
-            reports.append(ImportReport.model_validate(answer))
-            sent += len(chunk)
+            answer = self._session.request("POST", path, body=body, idempotent=True)
+            return ImportReport.model_validate(answer)
+
+        def sent(size: int) -> None:
+            nonlocal done
+            done += size
             if progress is not None:
-                progress(sent, total)
-        return combine(reports, batch_id)
+                progress(done, total)
+
+        pieces = chunks(tasks, chunk_size)
+        return combine(send_chunks(send, pieces, parallel=parallel, sent=sent), batch_id)
 
     def list_tasks(
         self,

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import httpx
+import pydantic_core
 
 from assay.sdk._errors import AssayAPIError
 
@@ -23,8 +24,15 @@ RequestArgs = Callable[[], dict[str, Any]]
 
 
 def encode_json(body: Any) -> bytes:
-    """Compact UTF-8 JSON, as the server reads it."""
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+    """Compact UTF-8 JSON, as the server reads it.
+
+    pydantic's encoder (Rust) writes the same bytes as the standard library's, several times
+    faster on bulk bodies; what it cannot encode goes to the standard library, which says why.
+    """
+    try:
+        return pydantic_core.to_json(body, inf_nan_mode="constants")
+    except pydantic_core.PydanticSerializationError:
+        return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 class HttpSession:

@@ -9,7 +9,7 @@ from typing import Any
 
 from assay.domain.answers import answer_key, validate_answer
 from assay.domain.enums import AssignmentStatus, TaskState
-from assay.errors import Conflict, LeaseExpired
+from assay.errors import Conflict, LeaseExpired, NotFound
 from assay.services import sides
 from assay.services.actor import Actor
 from assay.services.delivery_gate import gate_completed_task
@@ -18,13 +18,10 @@ from assay.services.quality_jobs import schedule_recompute
 from assay.services.results import aggregate_result
 from assay.services.tasks import project_template
 from assay.services.webhooks import enqueue_result_delivery
-from assay.services.work import own_assignment
-from assay.store import Session
-from assay.store import projects as project_store
-from assay.store import tasks as task_store
+from assay.store import Session, queue
 from assay.store import work as store
 from assay.store.base import new_id, utcnow
-from assay.store.models import Project, Response, Task
+from assay.store.models import Assignment, Project, Response, Task
 
 
 @dataclass(frozen=True)
@@ -71,10 +68,10 @@ def submit_response(
     rng: random.Random | None = None,
 ) -> Submission:
     """Store the answer and close the lease atomically; commits. A retried submit is harmless."""
-    assignment = own_assignment(session, actor, assignment_id)
-    task = task_store.get_task_for_update(session, assignment.task_id)
-    project = project_store.get_project(session, actor.org_id, assignment.project_id)
-    assert task is not None and project is not None
+    lease = queue.lock_lease(session, actor.org_id, assignment_id, actor.require_worker())
+    if lease is None:
+        raise NotFound(f"No assignment {assignment_id!r} for this worker.")
+    assignment, task, project = lease
     normalised = validate_answer(project_template(project), answer, task.payload)
     normalised = sides.to_task_order(session, assignment, project, task, normalised)
     if assignment.status == AssignmentStatus.SUBMITTED:
@@ -89,45 +86,74 @@ def submit_response(
         raise Conflict("The task was cancelled by its requester; ask for the next task.")
     now = utcnow()
     stage = None if task.is_gold else next_review_stage(project, -1, rng or random.Random())
-    response = Response(
+    response = _new_response(
+        project, task, assignment, normalised, stage, now, active_time_ms, telemetry
+    )
+    assignment.status = AssignmentStatus.SUBMITTED.value
+    assignment.submitted_at = now
+    assignment.draft = None
+    assignment.rework_reason = None
+    counted = project.kind != "qualification" and not task.is_gold and stage is None
+    completed = counted and _count_accepted(task, now)
+    # One flush writes the response, the closed lease and the task's new count together.
+    store.insert_response(session, response)
+    schedule_recompute(session, project)
+    if project.kind == "qualification":
+        evaluate_qualification(session, project, assignment.worker_id)
+    elif completed:
+        _deliver_completed(session, project, task)
+    session.commit()
+    return Submission(response, replayed=False)
+
+
+def _new_response(
+    project: Project,
+    task: Task,
+    assignment: Assignment,
+    answer: dict[str, Any],
+    stage: int | None,
+    now: datetime,
+    active_time_ms: int | None,
+    telemetry: dict[str, Any] | None,
+) -> Response:
+    return Response(
         id=new_id("rsp"),
-        org_id=actor.org_id,
+        org_id=assignment.org_id,
         project_id=project.id,
         task_id=task.id,
         assignment_id=assignment.id,
         worker_id=assignment.worker_id,
-        answer=normalised,
+        answer=answer,
         guideline_version=assignment.guideline_version,
         model_suggestion=assignment.model_suggestion,
         active_time_ms=active_time_ms,
         telemetry=telemetry or {},
-        gold_correct=gold_verdict(project, task, normalised),
+        gold_correct=gold_verdict(project, task, answer),
         status="accepted" if stage is None else "in_review",
         review_stage=stage or 0,
         pay_cents=project.pay_per_task_cents,
         created_at=now,
     )
-    store.insert_response(session, response)
-    schedule_recompute(session, project)
-    assignment.status = AssignmentStatus.SUBMITTED.value
-    assignment.submitted_at = now
-    assignment.draft = None
-    assignment.rework_reason = None
-    if project.kind == "qualification":
-        evaluate_qualification(session, project, assignment.worker_id)
-    elif not task.is_gold and stage is None:
-        count_accepted_response(session, project, task, now)
-    session.commit()
-    return Submission(response, replayed=False)
 
 
 def count_accepted_response(session: Session, project: Project, task: Task, now: datetime) -> None:
     """One more accepted response; at the redundancy, the task completes and is delivered."""
+    if _count_accepted(task, now):
+        _deliver_completed(session, project, task)
+
+
+def _count_accepted(task: Task, now: datetime) -> bool:
+    """Count one more accepted response; whether that completed the task."""
     task.response_count += 1
     if task.state != TaskState.OPEN or task.response_count < task.redundancy:
-        return
+        return False
     task.state = TaskState.COMPLETE.value
     task.completed_at = now
+    return True
+
+
+def _deliver_completed(session: Session, project: Project, task: Task) -> None:
+    """Aggregate a completed task's result and send it on (or hold it at the delivery gate)."""
     responses = store.list_task_responses(session, task.id)
     result = aggregate_result(
         project_template(project), task.id, task.org_id, project.id, responses

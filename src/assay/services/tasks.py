@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from assay.domain.answers import validate_gold
 from assay.domain.enums import Role, TaskState
 from assay.domain.payloads import compile_payload_validator
@@ -17,7 +19,7 @@ from assay.store import Session
 from assay.store import tasks as store
 from assay.store import work as work_store
 from assay.store.audit import insert_audit_event
-from assay.store.base import new_id, utcnow
+from assay.store.base import new_ids, utcnow
 from assay.store.models import Project, Response, Result, Review, Task
 
 MAX_REPORTED_PROBLEMS = 1_000
@@ -33,9 +35,25 @@ class ImportReport:
     task_ids: list[str] = field(default_factory=list)
 
 
+# Parsed templates by their JSON text: claims and submits read one on every call.
+_TEMPLATES: dict[bytes, Template] = {}
+_TEMPLATES_KEPT = 512
+
+
 def project_template(project: Project) -> Template:
-    """The project's template as typed objects."""
-    return parse_template(project.template)
+    """The project's template as typed objects.
+
+    Parsed once per distinct template and then shared: the key is the template's own JSON
+    text, so an edited template is parsed afresh, and templates are never changed in place.
+    """
+    key = orjson.dumps(project.template, option=orjson.OPT_SORT_KEYS)
+    template = _TEMPLATES.get(key)
+    if template is None:
+        template = parse_template(project.template)
+        if len(_TEMPLATES) >= _TEMPLATES_KEPT:
+            _TEMPLATES.clear()
+        _TEMPLATES[key] = template
+    return template
 
 
 def _problems(project: Project, spec: TaskImport) -> list[dict[str, Any]]:
@@ -83,36 +101,37 @@ def store_tasks(session: Session, actor: Actor, project: Project, spec: TaskImpo
         )
     batch = resolve_batch(session, project, spec.batch_id, spec.batch_name)
     ids: dict[str, str] = {}
-    now = utcnow()
-    rows: list[dict[str, Any]] = []
-    for item in spec.tasks:
+    rows: list[store.NewTask] = []
+    redundancy = project.redundancy
+    for item, task_id in zip(spec.tasks, new_ids("tsk", len(spec.tasks)), strict=True):
         if item.unique_id in ids:
             continue
-        task_id = new_id("tsk")
         ids[item.unique_id] = task_id
         gold = item.gold_answer is not None
+        # Gold tasks have no slot limit (see store/queue.md).
+        slots = 0 if gold else redundancy
         rows.append(
-            {
-                "id": task_id,
-                "org_id": project.org_id,
-                "project_id": project.id,
-                "batch_id": batch.id if batch else None,
-                "unique_id": item.unique_id,
-                "payload": item.payload,
-                "metadata": item.metadata,
-                "priority": item.priority,
-                "state": TaskState.OPEN.value,
-                "is_gold": gold,
-                "gold_answer": item.gold_answer,
-                "redundancy": project.redundancy,
-                "open_slots": 0 if gold else project.redundancy,
-                "response_count": 0,
-                "created_at": now,
-                "updated_at": now,
-            }
+            (
+                task_id,
+                item.unique_id,
+                item.payload,
+                item.metadata,
+                item.priority,
+                gold,
+                item.gold_answer,
+                slots,
+            )
         )
-    inserted = store.insert_new_tasks(session, rows)
-    already_there = [row["unique_id"] for row in rows if row["unique_id"] not in inserted]
+    new_tasks = store.NewTasks(
+        org_id=project.org_id,
+        project_id=project.id,
+        batch_id=batch.id if batch else None,
+        redundancy=redundancy,
+        created_at=utcnow(),
+        rows=rows,
+    )
+    inserted = store.insert_new_tasks(session, new_tasks)
+    already_there = [row[1] for row in rows if row[1] not in inserted]
     if already_there:
         ids.update(store.find_task_ids_by_unique_id(session, project.id, already_there))
     if inserted:

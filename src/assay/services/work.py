@@ -22,12 +22,13 @@ from assay.store import work as store
 from assay.store.audit import insert_audit_event
 from assay.store.base import new_id, utcnow
 from assay.store.models import Assignment, GuidelineVersion, Project, Task, Worker
-from assay.store.quality_ops import best_accuracy
 
 _WORKING_STATUSES = ("active", "probation")
 # Applicants may take qualification tests, and nothing else.
 _TESTING_STATUSES = ("active", "probation", "applicant")
 _CLAIM_ATTEMPTS = 3
+# How often one server process looks for expired leases of a project (see store/queue.md).
+REAP_EVERY = timedelta(seconds=1)
 
 
 @dataclass(frozen=True)
@@ -65,13 +66,14 @@ def is_qualified(worker: Worker, project: Project) -> bool:
 
 
 def _eligible_projects(
-    session: Session, actor: Actor, worker: Worker, project_id: str | None
+    session: Session, actor: Actor, context: queue.ClaimContext, project_id: str | None
 ) -> list[Project]:
+    worker = context.worker
     if project_id is None:
         # Without a project, only real work is served: tests are taken on purpose.
         candidates = project_store.list_projects(session, actor.org_id, status="active")
         return [p for p in candidates if p.kind == "standard" and is_qualified(worker, p)]
-    project = project_store.get_project(session, actor.org_id, project_id)
+    project = context.project
     if project is None:
         raise NotFound(f"No project {project_id!r} in this organisation.")
     if not is_qualified(worker, project):
@@ -81,18 +83,18 @@ def _eligible_projects(
 
 def _pick_task(
     session: Session, projects: list[Project], worker_id: str, rng: random.Random
-) -> str | None:
+) -> Task | None:
     ids = [p.id for p in projects]
     if all(p.kind == "qualification" for p in projects):
         return queue.claim_task(session, project_ids=ids, worker_id=worker_id, gold=True)
     gold_rate = max((p.gold_rate for p in projects), default=0.0)
     if gold_rate > 0 and rng.random() < gold_rate:
-        gold_id = queue.claim_task(session, project_ids=ids, worker_id=worker_id, gold=True)
-        if gold_id is not None:
-            return gold_id
-    accuracy = best_accuracy(session, worker_id, [skill_key(p) for p in projects])
+        gold = queue.claim_task(session, project_ids=ids, worker_id=worker_id, gold=True)
+        if gold is not None:
+            return gold
+    skills = [skill_key(p) for p in projects]
     return queue.claim_task(
-        session, project_ids=ids, worker_id=worker_id, gold=False, worker_accuracy=accuracy
+        session, project_ids=ids, worker_id=worker_id, gold=False, skills=skills
     )
 
 
@@ -104,22 +106,29 @@ def claim_next(
     now: datetime | None = None,
     rng: random.Random | None = None,
 ) -> Lease:
-    """Lease the best task the worker may do; commits. NoTaskAvailable when there is none."""
-    worker = load_working_worker(session, actor)
-    projects = _eligible_projects(session, actor, worker, project_id)
+    """Lease the best task the worker may do; commits. NoTaskAvailable when there is none.
+
+    Reads the worker, the project and its guidelines in one statement, claims and reads the
+    task in another, and stores the lease: three statements and one commit in the usual case.
+    """
+    context = queue.load_claim_context(session, actor.org_id, actor.require_worker(), project_id)
+    if context is None or context.worker.status not in _TESTING_STATUSES:
+        raise PermissionDenied("This worker is paused or removed, so it cannot take tasks.")
+    worker = context.worker
+    projects = _eligible_projects(session, actor, context, project_id)
     now = now or utcnow()
-    rework = _pending_rework(session, worker, projects, now)
-    if rework is not None:
-        return rework
+    if context.has_rework:
+        rework = _pending_rework(session, worker, projects, now)
+        if rework is not None:
+            return rework
     rng = rng or random.Random()
-    queue.reap_expired_leases(session, project_ids=[p.id for p in projects], now=now)
-    for _attempt in range(_CLAIM_ATTEMPTS):
-        task_id = _pick_task(session, projects, worker.id, rng)
-        if task_id is None:
+    ids = [p.id for p in projects]
+    queue.reap_expired_leases(session, project_ids=ids, now=now, every=REAP_EVERY)
+    for attempt in range(_CLAIM_ATTEMPTS):
+        task = _pick_task(session, projects, worker.id, rng)
+        if task is None:
             session.commit()
             raise NoTaskAvailable()
-        task = task_store.get_task(session, actor.org_id, task_id)
-        assert task is not None
         project = next(p for p in projects if p.id == task.project_id)
         assignment = Assignment(
             id=new_id("asg"),
@@ -139,9 +148,13 @@ def claim_next(
             # The same worker won a race against themselves; the slot goes back, try again.
             session.rollback()
             continue
-        task = sides.assign_sides(session, project, task, assignment, rng)
+        shown = sides.assign_sides(session, project, task, assignment, rng)
+        # The guidelines read with the project belong to its guideline_version. A rollback
+        # expired the project (it is read again), so then its guidelines are looked up anew.
+        fresh = attempt == 0 and context.project is project
+        guidelines = context.guidelines if fresh else current_guidelines(session, project)
         session.commit()
-        return Lease(assignment, task, project, current_guidelines(session, project))
+        return Lease(assignment, shown, project, guidelines)
     raise NoTaskAvailable("The queue is busy; try again.")
 
 
@@ -160,12 +173,14 @@ def _pending_rework(
         task = task_store.get_task(session, worker.org_id, assignment.task_id)
         assert task is not None
         task = sides.show_sides(session, project, task, assignment)
+        guidelines = current_guidelines(session, project)
         session.commit()
-        return Lease(assignment, task, project, current_guidelines(session, project))
+        return Lease(assignment, task, project, guidelines)
     return None
 
 
 def own_assignment(session: Session, actor: Actor, assignment_id: str) -> Assignment:
+    """The calling worker's assignment, locked for the rest of the transaction, or NotFound."""
     assignment = store.get_assignment_for_worker(
         session, actor.org_id, assignment_id, actor.require_worker(), lock=True
     )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
+from starlette.concurrency import run_in_threadpool
 
-from assay.api.deps import ActorDep, SessionDep
+from assay.api.deps import ActorDep, BearerDep, SessionDep, run_as_actor
+from assay.api.raw_body import RawBodyDep, documented_body, parse_body
 from assay.api.schemas.work import (
     AssignmentPublic,
     HeartbeatRequest,
@@ -19,6 +21,8 @@ from assay.api.schemas.work import (
 )
 from assay.services import submissions
 from assay.services import work as service
+from assay.services.actor import Actor
+from assay.store import Session
 
 router = APIRouter(prefix="/v1/work", tags=["work"])
 
@@ -50,39 +54,59 @@ def _public(lease: service.Lease) -> AssignmentPublic:
     )
 
 
-@router.post("/next", response_model=AssignmentPublic)
-def next_task(request: NextRequest, actor: ActorDep, session: SessionDep) -> AssignmentPublic:
+@router.post("/next", response_model=AssignmentPublic, openapi_extra=documented_body(NextRequest))
+async def next_task(
+    raw_body: RawBodyDep, request: Request, credentials: BearerDep
+) -> AssignmentPublic:
     """Lease the highest-priority task this worker may do and has not answered.
 
     404 `no_task_available` when nothing is waiting. The lease lasts the project's
     `lease_seconds`; extend it with heartbeats.
     """
-    return _public(service.claim_next(session, actor, request.project_id))
+
+    def lease(session: Session, actor: Actor) -> AssignmentPublic:
+        body = parse_body(NextRequest, raw_body)
+        return _public(service.claim_next(session, actor, body.project_id))
+
+    # The hot path: session, authentication, then the body and the claim, on one pool thread
+    # (see deps.run_as_actor); like every route, a bad key is refused before a bad body.
+    return await run_in_threadpool(run_as_actor, request, credentials, lease)
 
 
-@router.post("/{assignment_id}/submit", response_model=SubmitPublic)
-def submit(
+@router.post(
+    "/{assignment_id}/submit",
+    response_model=SubmitPublic,
+    openapi_extra=documented_body(SubmitRequest),
+)
+async def submit(
     assignment_id: str,
-    request: SubmitRequest,
-    actor: ActorDep,
-    session: SessionDep,
+    raw_body: RawBodyDep,
+    request: Request,
+    credentials: BearerDep,
     response: Response,
 ) -> SubmitPublic:
     """Submit the answer. Retrying the same submit returns the same response (200, `replayed`)."""
-    outcome = submissions.submit_response(
-        session,
-        actor,
-        assignment_id,
-        request.answer,
-        active_time_ms=request.active_time_ms,
-        telemetry=request.telemetry,
-    )
-    response.status_code = status.HTTP_200_OK if outcome.replayed else status.HTTP_201_CREATED
-    return SubmitPublic(
-        response_id=outcome.response.id,
-        task_id=outcome.response.task_id,
-        replayed=outcome.replayed,
-    )
+
+    def store(session: Session, actor: Actor) -> SubmitPublic:
+        body = parse_body(SubmitRequest, raw_body)
+        outcome = submissions.submit_response(
+            session,
+            actor,
+            assignment_id,
+            body.answer,
+            active_time_ms=body.active_time_ms,
+            telemetry=body.telemetry,
+        )
+        # Read while the session is open: a replay rolled back, which expires what it loaded.
+        return SubmitPublic(
+            response_id=outcome.response.id,
+            task_id=outcome.response.task_id,
+            replayed=outcome.replayed,
+        )
+
+    public = await run_in_threadpool(run_as_actor, request, credentials, store)
+    response.status_code = status.HTTP_200_OK if public.replayed else status.HTTP_201_CREATED
+    return public
 
 
 @router.post("/{assignment_id}/heartbeat", response_model=LeasePublic)
