@@ -133,6 +133,7 @@ def _experiment(session: Session, actor: Actor, org: Organisation, rng: random.R
                 active_time_ms=seconds,
                 created_at=when,
                 pay_cents=10,
+                variant_id=row.variant_id,
             )
     session.commit()
     quality_jobs.recompute_project(session, project)

@@ -210,10 +210,16 @@ def test_rework_after_the_stop_keeps_the_arm_but_new_leases_get_the_project(
     worker = make_worker(session, project_org(session, project))
     task = make_task(session, project)
     served = variants.serve_lease(session, project, task, worker.id)
-    assignment = _assignment(session, task, worker.id, guideline_version=served.guideline_version)
+    assignment = _assignment(
+        session,
+        task,
+        worker.id,
+        guideline_version=served.guideline_version,
+        variant_id=served.variant_id,
+    )
     experiments.stop_experiment(session, _lead(project.org_id), experiment_id)
     assignment.rework_reason = "Quote the words that decided it."
-    again = variants.serve_assignment(session, project, task, assignment)
+    again = variants.serve_assignment(session, project, assignment)
     assert again.variant_id == served.variant_id
     assert again.guideline_version == 2 and again.template == SERVED_VARIANT
     later = make_task(session, project)
@@ -229,7 +235,8 @@ def test_a_reviewer_is_served_what_the_response_was_made_under(session: Session)
     task = make_task(session, project)
     served = variants.serve_lease(session, project, task, worker.id)
     response = make_response(session, task, worker, guideline_version=served.guideline_version)
-    for_review = variants.serve_response(session, project, task, response)
+    session.get_one(Assignment, response.assignment_id).variant_id = served.variant_id
+    for_review = variants.serve_response(session, project, response)
     assert for_review.variant_id == served.variant_id and for_review.template == SERVED_VARIANT
     assert for_review.guidelines is not None and for_review.guidelines.goal == "new goal"
 
@@ -244,7 +251,7 @@ def test_a_lease_made_before_the_experiment_is_in_no_arm(session: Session) -> No
     _experiment(session, project, share=1.0)
     session.refresh(task)
     assert task.variant_id is not None  # the open task joined the experiment at its start
-    served = variants.serve_assignment(session, project, task, early)
+    served = variants.serve_assignment(session, project, early)
     assert served.variant_id is None and served.template == PROJECT_TEMPLATE
     assert served.guideline_version == 2
 
@@ -256,10 +263,10 @@ def test_outside_an_arm_resume_shows_the_leased_version_and_rework_the_current(
     worker = make_worker(session, project_org(session, project))
     task = make_task(session, project)
     assignment = _assignment(session, task, worker.id, guideline_version=1)
-    assert variants.serve_assignment(session, project, task, assignment).guideline_version == 1
+    assert variants.serve_assignment(session, project, assignment).guideline_version == 1
     assignment.rework_reason = "Read the new guidelines."
-    assert variants.serve_assignment(session, project, task, assignment).guideline_version == 2
-    bare = variants.serve_assignment(session, project, task, assignment, with_guidelines=False)
+    assert variants.serve_assignment(session, project, assignment).guideline_version == 2
+    bare = variants.serve_assignment(session, project, assignment, with_guidelines=False)
     assert bare.guideline_version == 2 and bare.guidelines is None
 
 
@@ -278,7 +285,7 @@ def test_a_worker_split_places_each_worker_once(session: Session) -> None:
     assert len(set(placed.values())) == 2
 
 
-def test_the_report_counts_only_leases_made_while_the_experiment_ran(session: Session) -> None:
+def test_the_report_counts_only_leases_made_in_an_arm(session: Session) -> None:
     project = _project(session)
     org = project_org(session, project)
     worker = make_worker(session, org)
@@ -287,8 +294,15 @@ def test_the_report_counts_only_leases_made_while_the_experiment_ran(session: Se
     session.flush()
     experiment_id = _experiment(session, project)
     after = make_task(session, project, is_gold=True, gold_answer={"sentiment": "pos"})
-    variants.serve_lease(session, project, after, worker.id)
-    make_response(session, after, worker, {"sentiment": "pos"}, gold_correct=True)
+    served = variants.serve_lease(session, project, after, worker.id)
+    make_response(
+        session,
+        after,
+        worker,
+        {"sentiment": "pos"},
+        gold_correct=True,
+        variant_id=served.variant_id,
+    )
     session.flush()
     view = experiments.experiment_report(session, _lead(org.id), experiment_id)
     assert sum(s.responses for s in view.series) == 1

@@ -116,9 +116,14 @@ def make_response(
     task: Task,
     worker: Worker,
     answer: dict[str, Any] | None = None,
+    *,
+    variant_id: str | None = None,
     **overrides: Any,
 ) -> Response:
-    """A submitted response of ``worker`` to ``task`` (with its closed assignment)."""
+    """A submitted response of ``worker`` to ``task`` (with its closed assignment).
+
+    ``variant_id`` is the experiment arm the assignment was leased under.
+    """
     now = utcnow()
     assignment = _add(
         session,
@@ -132,6 +137,7 @@ def make_response(
             expires_at=now + timedelta(minutes=15),
             submitted_at=now,
             guideline_version=overrides.get("guideline_version", 1),
+            variant_id=variant_id,
         ),
     )
     values: dict[str, Any] = {

@@ -14,7 +14,6 @@ VARIANT_CONFIG_KEYS = frozenset(
         "time_estimate_seconds",
         "template",
         "review_policy",
-        "quality_policy",
     }
 )
 

@@ -2,16 +2,16 @@
 
 A lease made while an experiment runs belongs to an arm: the task's variant (experiments that
 split tasks) or the worker's (experiments that split workers). The arm decides the guideline
-version the worker reads, the template they answer, the pay and time estimate they are shown;
-anything the arm does not set comes from the project. The worker's work is then held to that:
-the answer is validated against the arm's template and the response records the arm's
-guideline version.
-
-An assignment belongs to the experiment whose running window holds its lease time, so work sent
-back for rework after the experiment stopped is redone under the arm it was first made under,
-while new leases get the project's settings again. Units are placed in an arm on their first
-lease with a choice seeded by the experiment and the unit, so two leases racing to place the
-same task or worker (or a lease and the recompute's pass) agree.
+version the worker reads, the template they answer, the pay and time estimate they are shown,
+and the quality control their work meets: the gold rate (experiments that split workers) and
+the review stages; anything the arm does not set comes from the project. The lease records its
+arm (``Assignment.variant_id``) and the work is held to it: the answer is validated against the
+arm's template, the response records the arm's guideline version and pay, and its reviews
+follow the arm's review stages, so work sent back for rework after the experiment stopped is
+redone under the arm it was first made under, while new leases get the project's settings
+again. Units are placed in an arm on their first lease with a choice seeded by the experiment
+and the unit, so two leases racing to place the same task or worker (or a lease and the
+recompute's pass) agree.
 """
 
 from __future__ import annotations
@@ -20,13 +20,16 @@ import random
 from dataclasses import dataclass, replace
 from typing import Any
 
+from pydantic import ValidationError
+
+from assay.domain.project import ReviewPolicy
 from assay.domain.template import Template, parse_template
 from assay.domain.template_compat import variant_template_problems
 from assay.errors import InvalidInput
+from assay.services.tasks import cached_template
 from assay.store import Session
 from assay.store import experiments as store
 from assay.store import projects as project_store
-from assay.store import work as work_store
 from assay.store.models import Assignment, GuidelineVersion, Project, Response, Task
 from assay.store.models.quality_ops import Experiment, ExperimentVariant
 
@@ -44,12 +47,13 @@ class ServedVersion:
     template: dict[str, Any]
     pay_per_task_cents: int
     time_estimate_seconds: int
+    review_policy: dict[str, Any]
     variant_id: str | None = None
     experiment_id: str | None = None
 
     def parsed_template(self) -> Template:
         """The served template as typed objects (what answers are validated against)."""
-        return parse_template(self.template)
+        return cached_template(self.template)
 
 
 def pick_variant(
@@ -58,13 +62,6 @@ def pick_variant(
     """Draw a unit's arm by the variants' shares, the same draw every time for that unit."""
     rng = random.Random(f"{experiment_id}:{unit_id}")
     return rng.choices(variants, weights=[v.share for v in variants])[0]
-
-
-def _in_window(experiment: Experiment, assignment: Assignment) -> bool:
-    started = assignment.leased_at >= experiment.created_at
-    return started and (
-        experiment.stopped_at is None or assignment.leased_at < experiment.stopped_at
-    )
 
 
 def _task_arm(
@@ -121,6 +118,7 @@ def _served(
     pay = config.get("pay_per_task_cents")
     seconds = config.get("time_estimate_seconds")
     template = config.get("template")
+    review_policy = config.get("review_policy")
     return ServedVersion(
         guideline_version=version,
         guidelines=guidelines,
@@ -129,6 +127,9 @@ def _served(
         time_estimate_seconds=seconds
         if isinstance(seconds, int)
         else project.time_estimate_seconds,
+        review_policy=review_policy
+        if isinstance(review_policy, dict)
+        else (project.review_policy or {}),
         variant_id=variant.id if variant is not None else None,
         experiment_id=variant.experiment_id if variant is not None else None,
     )
@@ -145,10 +146,10 @@ def serve_lease(
     """Return what a new lease of ``task`` by ``worker_id`` shows (call before creating it).
 
     With a running experiment the task or the worker is placed in an arm if it is in none yet
-    (flushes). Set the new assignment's ``guideline_version`` to the returned one. ``current``
-    is the project's current guideline version when the caller has it already; it is reused
-    instead of read again when that is the version served. Costs one indexed read when the
-    project runs no experiment.
+    (flushes). Give the new assignment the returned ``guideline_version`` and ``variant_id``.
+    ``current`` is the project's current guideline version when the caller has it already; it
+    is reused instead of read again when that is the version served. Costs one indexed read
+    when the project runs no experiment.
     """
     experiment = store.running_experiment(session, project.id)
     return serve_lease_under(session, project, task, worker_id, experiment, current=current)
@@ -168,20 +169,32 @@ def serve_lease_under(
     return _served(session, project, variant, project.guideline_version, True, current)
 
 
-def arm_of_assignment(
-    session: Session, project: Project, task: Task, assignment: Assignment
-) -> ExperimentVariant | None:
-    """Return the arm an existing assignment was leased under, if any (reads only)."""
-    for experiment in store.list_experiments(session, project.id):
-        if _in_window(experiment, assignment):
-            return _arm(session, experiment, task, assignment.worker_id, place=False)
-    return None
+def worker_gold_rate(
+    session: Session, project: Project, experiment: Experiment | None, worker_id: str
+) -> float:
+    """The share of the worker's leases in ``project`` that should be gold.
+
+    An experiment that splits workers may give its arms their own gold rates (the worker is
+    placed in an arm now if in none; flushes). Experiments that split tasks give each arm its
+    own gold tasks instead, so the project's rate holds.
+    """
+    if experiment is None or experiment.unit != "workers":
+        return project.gold_rate
+    variants = store.list_variants(session, experiment.id)
+    variant = _worker_arm(session, experiment, worker_id, variants, place=True)
+    rate = variant.config.get("gold_rate") if variant is not None else None
+    return float(rate) if isinstance(rate, int | float) else project.gold_rate
+
+
+def _recorded_arm(session: Session, assignment: Assignment) -> ExperimentVariant | None:
+    if assignment.variant_id is None:
+        return None
+    return session.get(ExperimentVariant, assignment.variant_id)
 
 
 def serve_assignment(
     session: Session,
     project: Project,
-    task: Task,
     assignment: Assignment,
     *,
     with_guidelines: bool = True,
@@ -192,27 +205,25 @@ def serve_assignment(
     current version (what rework has always shown), and for a lease being resumed or
     submitted, the version recorded when it was leased. A submit, which shows nothing, passes
     ``with_guidelines=False`` to skip loading the guideline text (``guidelines`` is then None).
+    Outside an experiment this reads nothing but, when asked for, the guideline text.
     """
-    variant = arm_of_assignment(session, project, task, assignment)
     fallback = (
         project.guideline_version
         if assignment.rework_reason is not None
         else assignment.guideline_version
     )
+    variant = _recorded_arm(session, assignment)
     return _served(session, project, variant, fallback, with_guidelines)
 
 
-def serve_response(
-    session: Session, project: Project, task: Task, response: Response
-) -> ServedVersion:
+def serve_response(session: Session, project: Project, response: Response) -> ServedVersion:
     """Return what a response was made under, for its reviewers.
 
-    That is its recorded guideline version (with the text) and its arm's template.
+    That is its recorded guideline version (with the text), and its arm's template and review
+    stages.
     """
-    assignment = work_store.get_assignment_for_worker(
-        session, response.org_id, response.assignment_id, response.worker_id
-    )
-    variant = arm_of_assignment(session, project, task, assignment) if assignment else None
+    assignment = session.get(Assignment, response.assignment_id)
+    variant = _recorded_arm(session, assignment) if assignment is not None else None
     served = _served(session, project, variant, response.guideline_version, False)
     version = response.guideline_version
     return replace(
@@ -223,17 +234,19 @@ def serve_response(
 
 
 def check_variant_config(
-    session: Session, project: Project, name: str, config: dict[str, Any]
+    session: Session, project: Project, name: str, config: dict[str, Any], *, unit: str = "tasks"
 ) -> dict[str, Any]:
-    """Refuse a variant whose guideline version, template, pay or time estimate cannot be served.
+    """Refuse a variant whose settings cannot be served to its arm.
 
     Returns:
-        The configuration to store: as given, with the template in normal form (as projects
-        store theirs).
+        The configuration to store: as given, with the template and review policy in normal
+        form (as projects store theirs).
 
     Raises:
         InvalidInput: the guideline version does not exist, the template is invalid or cannot
-            replace the project's (see ``assay.domain.template_compat``), or a number is wrong.
+            replace the project's (see ``assay.domain.template_compat``), a number is wrong,
+            the review policy is invalid, or a gold rate is set on an experiment that splits
+            tasks (each task arm has its own gold tasks; a rate belongs to a worker's arm).
 
     """
     version = config.get("guideline_version")
@@ -246,8 +259,13 @@ def check_variant_config(
         value = config.get(key)
         if value is not None and not (_whole(value) and value >= low):
             raise InvalidInput(f"Variant {name!r}: {key} must be a whole number >= {low}.")
+    stored = dict(config)
+    if "gold_rate" in config:
+        stored["gold_rate"] = _gold_rate(name, config["gold_rate"], unit)
+    if "review_policy" in config:
+        stored["review_policy"] = _review_policy(name, config["review_policy"])
     if "template" not in config:
-        return dict(config)
+        return stored
     template = parse_template(config["template"])
     problems = variant_template_problems(parse_template(project.template), template)
     if problems:
@@ -255,7 +273,27 @@ def check_variant_config(
             f"Variant {name!r}: its template cannot replace the project's: {problems[0]}.",
             details=[{"variant": name, "problem": p} for p in problems],
         )
-    return {**config, "template": template.model_dump(mode="json", exclude_none=True)}
+    return {**stored, "template": template.model_dump(mode="json", exclude_none=True)}
+
+
+def _gold_rate(name: str, rate: object, unit: str) -> float:
+    if unit != "workers":
+        raise InvalidInput(
+            f"Variant {name!r}: a gold rate varies between workers; split workers "
+            "(unit: workers) to compare gold rates. Tasks split into arms keep their own gold."
+        )
+    if not isinstance(rate, int | float) or isinstance(rate, bool) or not 0 <= rate < 1:
+        raise InvalidInput(f"Variant {name!r}: gold_rate must be a number from 0 up to 1.")
+    return float(rate)
+
+
+def _review_policy(name: str, policy: object) -> dict[str, Any]:
+    try:
+        return ReviewPolicy.model_validate(policy).model_dump(mode="json")
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "review_policy"
+        raise InvalidInput(f"Variant {name!r}: review_policy.{where}: {first['msg']}.") from error
 
 
 def _whole(value: object) -> bool:
@@ -263,22 +301,34 @@ def _whole(value: object) -> bool:
 
 
 def check_factor_is_varied(project: Project, factor: str, configs: list[dict[str, Any]]) -> None:
-    """Refuse a guideline or template experiment whose arms would all show the same thing.
+    """Refuse an experiment whose arms would all serve the same thing in its factor.
 
     Raises:
-        InvalidInput: every arm would show the same guideline version (or the same template).
+        InvalidInput: every arm would show the same guideline version (or the same template,
+            or the same pay), or, in a quality-control experiment, the same gold rate and
+            review stages.
 
     """
-    key, default = {
-        "guidelines": ("guideline_version", project.guideline_version),
-        "template": ("template", project.template),
-    }.get(factor, (None, None))
-    if key is None:
+    defaults: dict[str, Any] = {
+        "guideline_version": project.guideline_version,
+        "template": parse_template(project.template).model_dump(mode="json", exclude_none=True),
+        "pay_per_task_cents": project.pay_per_task_cents,
+        "gold_rate": project.gold_rate,
+        "review_policy": ReviewPolicy.model_validate(project.review_policy or {}).model_dump(
+            mode="json"
+        ),
+    }
+    keys = {
+        "guidelines": ("guideline_version",),
+        "template": ("template",),
+        "pay": ("pay_per_task_cents",),
+        "qc_policy": ("gold_rate", "review_policy"),
+    }.get(factor, ())
+    if not keys:
         return
-    shown = [config.get(key, default) for config in configs]
-    if key == "template":
-        shown = [parse_template(t).model_dump(mode="json", exclude_none=True) for t in shown]
+    shown = [tuple(config.get(key, defaults[key]) for key in keys) for config in configs]
     if all(value == shown[0] for value in shown):
         raise InvalidInput(
-            f"A {factor} experiment needs arms that differ in {key}; every arm would show the same."
+            f"A {factor} experiment needs arms that differ in {' or '.join(keys)}; "
+            "every arm would serve the same."
         )

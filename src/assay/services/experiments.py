@@ -35,7 +35,7 @@ from assay.store import experiments as store
 from assay.store import quality_ops as quality_store
 from assay.store.audit import insert_audit_event
 from assay.store.base import new_id, utcnow
-from assay.store.models import Project, Response, Task
+from assay.store.models import Project, Response
 from assay.store.models.quality_ops import Experiment, ExperimentVariant
 
 PROMOTABLE = (
@@ -56,7 +56,10 @@ def create_experiment(
     project = load_project(session, actor, project_id)
     if store.running_experiment(session, project.id) is not None:
         raise Conflict("This project already runs an experiment; stop it first.")
-    configs = [check_variant_config(session, project, v.name, v.config) for v in spec.variants]
+    configs = [
+        check_variant_config(session, project, v.name, v.config, unit=spec.unit)
+        for v in spec.variants
+    ]
     check_factor_is_varied(project, spec.factor, configs)
     experiment = Experiment(
         id=new_id("exp"),
@@ -137,30 +140,16 @@ def _variant_of(
 ) -> list[tuple[Response, str]]:
     """Each response given under the experiment, with its variant id.
 
-    A response counts when its assignment was leased while the experiment ran: that is when
-    the worker was shown the arm's settings (``experiment_variants``).
+    A response belongs to the arm its lease recorded: the arm whose settings the worker was
+    shown (``experiment_variants``).
     """
-    tasks: dict[str, Task] = {
-        t.id: t for t in quality_store.list_project_tasks(session, project.id)
-    }
-    members = store.members(session, experiment.id) if experiment.unit == "workers" else {}
-    ids = {v.id for v in store.list_variants(session, experiment.id)}
-    leased = store.leased_assignment_ids(
-        session, project.id, experiment.created_at, experiment.stopped_at
-    )
-    out = []
-    for response in quality_store.list_project_responses(session, project.id):
-        if response.assignment_id not in leased or response.status == "excluded":
-            continue
-        task = tasks.get(response.task_id)
-        variant = (
-            task.variant_id
-            if experiment.unit == "tasks" and task
-            else members.get(response.worker_id)
-        )
-        if variant in ids:
-            out.append((response, str(variant)))
-    return out
+    ids = [v.id for v in store.list_variants(session, experiment.id)]
+    arms = store.assignment_arms(session, project.id, ids)
+    return [
+        (response, arms[response.assignment_id])
+        for response in quality_store.list_project_responses(session, project.id)
+        if response.assignment_id in arms and response.status != "excluded"
+    ]
 
 
 @dataclass

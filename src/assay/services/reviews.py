@@ -13,9 +13,9 @@ from assay.domain.questions import RubricQuestion
 from assay.domain.workforce import ReviewSubmit
 from assay.errors import Conflict, InvalidInput, NotFound
 from assay.services.actor import Actor
-from assay.services.projects import current_guidelines
+from assay.services.experiment_variants import serve_response
 from assay.services.submissions import count_accepted_response, next_review_stage
-from assay.services.tasks import project_template
+from assay.services.tasks import cached_template, project_template
 from assay.store import Session, queue
 from assay.store import projects as project_store
 from assay.store import reviews as store
@@ -39,10 +39,12 @@ class ReviewItem:
     guidelines: GuidelineVersion | None
     stage_name: str
     previous_reviews: list[Review]
+    # The template the response answered: the project's, or its experiment arm's.
+    template: dict[str, Any]
 
 
-def _stage(project: Project, index: int) -> dict[str, Any]:
-    stages = (project.review_policy or {}).get("stages", [])
+def _stage(review_policy: dict[str, Any], index: int) -> dict[str, Any]:
+    stages = (review_policy or {}).get("stages", [])
     return dict(stages[index]) if index < len(stages) else {"name": "review", "on_reject": "rework"}
 
 
@@ -78,13 +80,16 @@ def load_review_item(session: Session, actor: Actor, response_id: str) -> Review
     task = task_store.get_task(session, actor.org_id, response.task_id)
     project = project_store.get_project(session, actor.org_id, response.project_id)
     assert task is not None and project is not None
+    # Judged against what its author was shown: their guideline version, template, stages.
+    served = serve_response(session, project, response)
     return ReviewItem(
         response=response,
         task=task,
         project=project,
-        guidelines=current_guidelines(session, project),
-        stage_name=str(_stage(project, response.review_stage).get("name", "review")),
+        guidelines=served.guidelines,
+        stage_name=str(_stage(served.review_policy, response.review_stage).get("name", "review")),
         previous_reviews=work_store.list_reviews_for_responses(session, [response.id]),
+        template=served.template,
     )
 
 
@@ -131,12 +136,14 @@ def submit_review(
     task = task_store.get_task_for_update(session, response.task_id)
     project = project_store.get_project(session, actor.org_id, response.project_id)
     assert task is not None and project is not None
+    served = serve_response(session, project, response)
     edited = None
     if verdict.edited_answer is not None:
-        edited = validate_answer(project_template(project), verdict.edited_answer, task.payload)
+        template = cached_template(served.template)
+        edited = validate_answer(template, verdict.edited_answer, task.payload)
     if verdict.verdict == "reject" and not verdict.reason.strip():
         raise InvalidInput("A rejection needs a reason: the author will read it.")
-    stage = _stage(project, response.review_stage)
+    stage = _stage(served.review_policy, response.review_stage)
     review = Review(
         id=new_id("rev"),
         org_id=actor.org_id,
@@ -154,7 +161,8 @@ def submit_review(
     response.review_claimed_by = None
     response.review_claimed_until = None
     if verdict.verdict == "accept":
-        _accept(session, project, task, response, edited, now, rng or random.Random())
+        policy = served.review_policy
+        _accept(session, project, task, response, policy, edited, now, rng or random.Random())
     else:
         _reject(
             session,
@@ -183,13 +191,14 @@ def _accept(
     project: Project,
     task: Task,
     response: Response,
+    review_policy: dict[str, Any],
     edited: dict[str, Any] | None,
     now: datetime,
     rng: random.Random,
 ) -> None:
     if edited is not None:
         response.reviewed_answer = edited
-    following = next_review_stage(project, response.review_stage, rng)
+    following = next_review_stage(review_policy, response.review_stage, rng)
     if following is not None:
         response.review_stage = following
         return

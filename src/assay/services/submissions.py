@@ -13,10 +13,11 @@ from assay.errors import Conflict, LeaseExpired, NotFound
 from assay.services import sides
 from assay.services.actor import Actor
 from assay.services.delivery_gate import gate_completed_task
+from assay.services.experiment_variants import ServedVersion, serve_assignment
 from assay.services.qualification import evaluate_qualification
 from assay.services.quality_jobs import schedule_recompute
 from assay.services.results import aggregate_result
-from assay.services.tasks import project_template
+from assay.services.tasks import cached_template, project_template
 from assay.services.webhooks import enqueue_result_delivery
 from assay.store import Session, queue
 from assay.store import work as store
@@ -44,13 +45,14 @@ def gold_verdict(project: Project, task: Task, answer: dict[str, Any]) -> bool |
     )
 
 
-def next_review_stage(project: Project, after: int, rng: random.Random) -> int | None:
+def next_review_stage(review_policy: dict[str, Any], after: int, rng: random.Random) -> int | None:
     """The index of the next review stage a response is sampled into, or None when done.
 
-    ``after`` is the stage just passed (-1 for a fresh submission). A stage with sample_rate
-    0.1 (a spot-check) takes one response in ten; the others skip it.
+    ``review_policy`` is the one the response was made under (its project's, or its
+    experiment arm's). ``after`` is the stage just passed (-1 for a fresh submission). A stage
+    with sample_rate 0.1 (a spot-check) takes one response in ten; the others skip it.
     """
-    stages = (project.review_policy or {}).get("stages", [])
+    stages = (review_policy or {}).get("stages", [])
     for index in range(after + 1, len(stages)):
         if rng.random() < float(stages[index].get("sample_rate", 1.0)):
             return index
@@ -72,7 +74,9 @@ def submit_response(
     if lease is None:
         raise NotFound(f"No assignment {assignment_id!r} for this worker.")
     assignment, task, project = lease
-    normalised = validate_answer(project_template(project), answer, task.payload)
+    # The answer is held to what the lease showed: the project's template, or its arm's.
+    served = serve_assignment(session, project, assignment, with_guidelines=False)
+    normalised = validate_answer(cached_template(served.template), answer, task.payload)
     normalised = sides.to_task_order(session, assignment, project, task, normalised)
     if assignment.status == AssignmentStatus.SUBMITTED:
         earlier = store.latest_response(session, assignment.id)
@@ -85,9 +89,10 @@ def submit_response(
     if task.state == TaskState.CANCELLED:
         raise Conflict("The task was cancelled by its requester; ask for the next task.")
     now = utcnow()
-    stage = None if task.is_gold else next_review_stage(project, -1, rng or random.Random())
+    rng = rng or random.Random()
+    stage = None if task.is_gold else next_review_stage(served.review_policy, -1, rng)
     response = _new_response(
-        project, task, assignment, normalised, stage, now, active_time_ms, telemetry
+        served, project, task, assignment, normalised, stage, now, active_time_ms, telemetry
     )
     assignment.status = AssignmentStatus.SUBMITTED.value
     assignment.submitted_at = now
@@ -107,6 +112,7 @@ def submit_response(
 
 
 def _new_response(
+    served: ServedVersion,
     project: Project,
     task: Task,
     assignment: Assignment,
@@ -124,14 +130,14 @@ def _new_response(
         assignment_id=assignment.id,
         worker_id=assignment.worker_id,
         answer=answer,
-        guideline_version=assignment.guideline_version,
+        guideline_version=served.guideline_version,
         model_suggestion=assignment.model_suggestion,
         active_time_ms=active_time_ms,
         telemetry=telemetry or {},
         gold_correct=gold_verdict(project, task, answer),
         status="accepted" if stage is None else "in_review",
         review_stage=stage or 0,
-        pay_cents=project.pay_per_task_cents,
+        pay_cents=served.pay_per_task_cents,
         created_at=now,
     )
 

@@ -41,19 +41,24 @@ _TEMPLATES_KEPT = 512
 
 
 def project_template(project: Project) -> Template:
-    """The project's template as typed objects.
+    """The project's template as typed objects (see :func:`cached_template`)."""
+    return cached_template(project.template)
+
+
+def cached_template(template: dict[str, Any]) -> Template:
+    """A stored template as typed objects.
 
     Parsed once per distinct template and then shared: the key is the template's own JSON
     text, so an edited template is parsed afresh, and templates are never changed in place.
     """
-    key = orjson.dumps(project.template, option=orjson.OPT_SORT_KEYS)
-    template = _TEMPLATES.get(key)
-    if template is None:
-        template = parse_template(project.template)
+    key = orjson.dumps(template, option=orjson.OPT_SORT_KEYS)
+    parsed = _TEMPLATES.get(key)
+    if parsed is None:
+        parsed = parse_template(template)
         if len(_TEMPLATES) >= _TEMPLATES_KEPT:
             _TEMPLATES.clear()
-        _TEMPLATES[key] = template
-    return template
+        _TEMPLATES[key] = parsed
+    return parsed
 
 
 def _problems(project: Project, spec: TaskImport) -> list[dict[str, Any]]:

@@ -12,9 +12,15 @@ from assay.domain.skills import meets_requirements, speaks_any
 from assay.errors import Conflict, LeaseExpired, NoTaskAvailable, NotFound, PermissionDenied
 from assay.services import sides
 from assay.services.actor import Actor
-from assay.services.projects import current_guidelines
+from assay.services.experiment_variants import (
+    ServedVersion,
+    serve_assignment,
+    serve_lease_under,
+    worker_gold_rate,
+)
 from assay.services.quality_data import skill_key
 from assay.store import Session, queue
+from assay.store import experiments as experiment_store
 from assay.store import organisations as org_store
 from assay.store import projects as project_store
 from assay.store import tasks as task_store
@@ -22,6 +28,7 @@ from assay.store import work as store
 from assay.store.audit import insert_audit_event
 from assay.store.base import new_id, utcnow
 from assay.store.models import Assignment, GuidelineVersion, Project, Task, Worker
+from assay.store.models.quality_ops import Experiment
 
 _WORKING_STATUSES = ("active", "probation")
 # Applicants may take qualification tests, and nothing else.
@@ -33,12 +40,17 @@ REAP_EVERY = timedelta(seconds=1)
 
 @dataclass(frozen=True)
 class Lease:
-    """A leased task as the worker sees it: never the gold answer, never others' responses."""
+    """A leased task as the worker sees it: never the gold answer, never others' responses.
+
+    ``served`` is what the lease shows and is held to (template, pay, time estimate and
+    guideline version): the project's own, or its experiment arm's.
+    """
 
     assignment: Assignment
     task: Task
     project: Project
     guidelines: GuidelineVersion | None
+    served: ServedVersion
 
 
 def load_working_worker(session: Session, actor: Actor) -> Worker:
@@ -81,13 +93,30 @@ def _eligible_projects(
     return [project] if project.status == "active" else []
 
 
+def _running_experiments(
+    session: Session, context: queue.ClaimContext, projects: list[Project]
+) -> dict[str, Experiment]:
+    """The experiments the projects run; a claim naming its project read it with the context."""
+    if context.project is not None:
+        running = context.experiment
+        return {context.project.id: running} if running is not None else {}
+    return experiment_store.running_experiments(session, [p.id for p in projects])
+
+
 def _pick_task(
-    session: Session, projects: list[Project], worker_id: str, rng: random.Random
+    session: Session,
+    projects: list[Project],
+    worker_id: str,
+    experiments: dict[str, Experiment],
+    rng: random.Random,
 ) -> Task | None:
     ids = [p.id for p in projects]
     if all(p.kind == "qualification" for p in projects):
         return queue.claim_task(session, project_ids=ids, worker_id=worker_id, gold=True)
-    gold_rate = max((p.gold_rate for p in projects), default=0.0)
+    gold_rate = max(
+        (worker_gold_rate(session, p, experiments.get(p.id), worker_id) for p in projects),
+        default=0.0,
+    )
     if gold_rate > 0 and rng.random() < gold_rate:
         gold = queue.claim_task(session, project_ids=ids, worker_id=worker_id, gold=True)
         if gold is not None:
@@ -124,12 +153,19 @@ def claim_next(
     rng = rng or random.Random()
     ids = [p.id for p in projects]
     queue.reap_expired_leases(session, project_ids=ids, now=now, every=REAP_EVERY)
+    experiments = _running_experiments(session, context, projects)
     for attempt in range(_CLAIM_ATTEMPTS):
-        task = _pick_task(session, projects, worker.id, rng)
+        task = _pick_task(session, projects, worker.id, experiments, rng)
         if task is None:
             session.commit()
             raise NoTaskAvailable()
         project = next(p for p in projects if p.id == task.project_id)
+        # The guidelines read with the project belong to its guideline_version. A rollback
+        # expired the project (it is read again), so then its guidelines are looked up anew.
+        fresh = attempt == 0 and context.project is project
+        current = context.guidelines if fresh else None
+        experiment = experiments.get(project.id)
+        served = serve_lease_under(session, project, task, worker.id, experiment, current=current)
         assignment = Assignment(
             id=new_id("asg"),
             org_id=actor.org_id,
@@ -139,8 +175,9 @@ def claim_next(
             status=AssignmentStatus.ACTIVE.value,
             leased_at=now,
             expires_at=now + timedelta(seconds=project.lease_seconds),
-            guideline_version=project.guideline_version,
+            guideline_version=served.guideline_version,
             model_suggestion=task.payload.get("model_suggestion") if task.payload else None,
+            variant_id=served.variant_id,
         )
         try:
             store.insert_assignment(session, assignment)
@@ -149,12 +186,8 @@ def claim_next(
             session.rollback()
             continue
         shown = sides.assign_sides(session, project, task, assignment, rng)
-        # The guidelines read with the project belong to its guideline_version. A rollback
-        # expired the project (it is read again), so then its guidelines are looked up anew.
-        fresh = attempt == 0 and context.project is project
-        guidelines = context.guidelines if fresh else current_guidelines(session, project)
         session.commit()
-        return Lease(assignment, shown, project, guidelines)
+        return Lease(assignment, shown, project, served.guidelines, served)
     raise NoTaskAvailable("The queue is busy; try again.")
 
 
@@ -172,10 +205,10 @@ def _pending_rework(
         )
         task = task_store.get_task(session, worker.org_id, assignment.task_id)
         assert task is not None
+        served = serve_assignment(session, project, assignment)
         task = sides.show_sides(session, project, task, assignment)
-        guidelines = current_guidelines(session, project)
         session.commit()
-        return Lease(assignment, task, project, guidelines)
+        return Lease(assignment, task, project, served.guidelines, served)
     return None
 
 

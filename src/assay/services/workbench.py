@@ -10,7 +10,7 @@ from assay.domain.skills import split_requirement
 from assay.errors import LeaseExpired, NotFound
 from assay.services import sides
 from assay.services.actor import Actor
-from assay.services.projects import current_guidelines
+from assay.services.experiment_variants import serve_assignment
 from assay.services.work import Lease, is_qualified, load_working_worker
 from assay.store import Session
 from assay.store import organisations as org_store
@@ -122,9 +122,10 @@ def open_lease(session: Session, actor: Actor, assignment_id: str) -> Lease:
     elif assignment.expires_at <= now:
         raise LeaseExpired()
     # Comparison tasks show the responses in this worker's own left/right order.
+    served = serve_assignment(session, project, assignment)
     task = sides.show_sides(session, project, task, assignment)
     session.commit()
-    return Lease(assignment, task, project, current_guidelines(session, project))
+    return Lease(assignment, task, project, served.guidelines, served)
 
 
 def list_project_choices(session: Session, actor: Actor) -> list[ProjectChoice]:

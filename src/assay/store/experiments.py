@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import select, update
@@ -46,6 +45,16 @@ def running_experiment(session: Session, project_id: str) -> Experiment | None:
         Experiment.project_id == project_id, Experiment.status == "running"
     )
     return session.scalar(query)
+
+
+def running_experiments(session: Session, project_ids: list[str]) -> dict[str, Experiment]:
+    """Return the running experiment of each of these projects that runs one, by project id."""
+    if not project_ids:
+        return {}
+    query = select(Experiment).where(
+        Experiment.project_id.in_(project_ids), Experiment.status == "running"
+    )
+    return {e.project_id: e for e in session.scalars(query)}
 
 
 def list_variants(session: Session, experiment_id: str) -> list[ExperimentVariant]:
@@ -123,13 +132,9 @@ def ensure_member(session: Session, experiment_id: str, worker_id: str, variant_
     return found
 
 
-def leased_assignment_ids(
-    session: Session, project_id: str, start: datetime, end: datetime | None
-) -> set[str]:
-    """Ids of a project's assignments leased in ``[start, end)`` (no end: until now)."""
-    query = select(Assignment.id).where(
-        Assignment.project_id == project_id, Assignment.leased_at >= start
+def assignment_arms(session: Session, project_id: str, variant_ids: list[str]) -> dict[str, str]:
+    """The arm of each of a project's assignments leased in one of these variants, by id."""
+    query = select(Assignment.id, Assignment.variant_id).where(
+        Assignment.project_id == project_id, Assignment.variant_id.in_(variant_ids)
     )
-    if end is not None:
-        query = query.where(Assignment.leased_at < end)
-    return set(session.scalars(query))
+    return {assignment_id: str(variant_id) for assignment_id, variant_id in session.execute(query)}

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from assay.store.engine import backend_name
 from assay.store.models import Assignment, GuidelineVersion, Project, Task, Worker
-from assay.store.models.quality_ops import WorkerSkillEstimate
+from assay.store.models.quality_ops import Experiment, WorkerSkillEstimate
 
 
 @dataclass(frozen=True)
@@ -24,13 +24,15 @@ class ClaimContext:
     """What a claim reads before it picks, in one statement.
 
     The worker, whether a reviewer sent work back to them (rework comes first), and, when the
-    claim names a project, that project and the guideline version it shows now.
+    claim names a project, that project, the guideline version it shows now and the A/B
+    experiment it runs (if any).
     """
 
     worker: Worker
     has_rework: bool
     project: Project | None = None
     guidelines: GuidelineVersion | None = None
+    experiment: Experiment | None = None
 
 
 # The hot statements are built once, with bound parameters: building a statement and its
@@ -59,11 +61,14 @@ def _context_statement(with_project: bool) -> Executable:
         GuidelineVersion.project_id == Project.id,
         GuidelineVersion.version == Project.guideline_version,
     )
+    # At most one experiment per project runs (experiments refuse a second).
+    running = and_(Experiment.project_id == Project.id, Experiment.status == "running")
     return (
-        select(Worker, rework, Project, GuidelineVersion)
+        select(Worker, rework, Project, GuidelineVersion, Experiment)
         .select_from(Worker)
         .outerjoin(Project, project_is)
         .outerjoin(GuidelineVersion, shown)
+        .outerjoin(Experiment, running)
         .where(*worker_is)
     )
 
@@ -80,8 +85,8 @@ def load_claim_context(
     row = found.first()
     if row is None:
         return None
-    worker, has_rework, project, guidelines = row
-    return ClaimContext(worker, bool(has_rework), project, guidelines)
+    worker, has_rework, project, guidelines, experiment = row
+    return ClaimContext(worker, bool(has_rework), project, guidelines, experiment)
 
 
 @cache

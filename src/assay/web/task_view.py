@@ -60,8 +60,8 @@ def task_page_data(lease: Lease, *, next_project_id: str | None) -> dict[str, An
             "rework_reason": assignment.rework_reason,
         },
         "project": {"id": lease.project.id, "name": lease.project.name, "kind": lease.project.kind},
-        "template": lease.project.template,
-        "payload": shown_payload(lease.project.template, lease.task.payload),
+        "template": lease.served.template,
+        "payload": shown_payload(lease.served.template, lease.task.payload),
         "draft": assignment.draft,
         "next_project_id": next_project_id,
         "urls": {

@@ -23,7 +23,15 @@ router = APIRouter(prefix="/v1", tags=["experiments"])
 def create_experiment(
     project_id: str, spec: ExperimentCreate, actor: ActorDep, session: SessionDep
 ) -> ExperimentPublic:
-    """Split the project's incoming tasks (or its workers) between a control and a challenger."""
+    """Split the project's incoming tasks (or its workers) between a control and a challenger.
+
+    Each variant's `config` overrides what its arm is served: `guideline_version`, `template`
+    (same question names and kinds as the project's), `pay_per_task_cents`,
+    `time_estimate_seconds`, and quality control: `review_policy` (the stages its responses
+    pass) and `gold_rate` (experiments that split workers only: split tasks keep their own
+    gold). A lease records its arm; rework and review follow it. 422 names the setting that
+    cannot be served.
+    """
     return ExperimentPublic.model_validate(
         experiments.create_experiment(session, actor, project_id, spec)
     )

@@ -28,7 +28,7 @@ def next_review(request: NextRequest, actor: ActorDep, session: SessionDep) -> R
         worker_id=item.response.worker_id,
         answer=item.response.answer,
         payload=item.task.payload,
-        template=item.project.template,
+        template=item.template,
         active_time_ms=item.response.active_time_ms,
     )
 

@@ -38,9 +38,9 @@ def _public(lease: service.Lease) -> AssignmentPublic:
         project=WorkerProject(
             id=lease.project.id,
             name=lease.project.name,
-            template=lease.project.template,
-            time_estimate_seconds=lease.project.time_estimate_seconds,
-            pay_per_task_cents=lease.project.pay_per_task_cents,
+            template=lease.served.template,
+            time_estimate_seconds=lease.served.time_estimate_seconds,
+            pay_per_task_cents=lease.served.pay_per_task_cents,
         ),
         guidelines=WorkerGuidelines(
             version=guidelines.version,

@@ -33,6 +33,11 @@ class Assignment(Base):
     # Set when a reviewer sent the work back to its author; cleared on the next submit.
     rework_reason: Mapped[str | None] = mapped_column(Text, default=None)
     rework_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The experiment arm the lease was made under (None: no experiment ran). What the worker
+    # was shown and is held to follows from it, for rework and review long after the lease.
+    # A plain id rather than a foreign key: variants are never deleted, and SQLite cannot add
+    # a constrained column to an existing table.
+    variant_id: Mapped[str | None] = mapped_column(String(32), default=None)
 
 
 # Expired leases are found by this index, so reaping never scans.
