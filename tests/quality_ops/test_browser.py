@@ -54,6 +54,10 @@ def test_a_worker_sees_their_own_trend(
     page.goto("/quality/trend")
     assert page.locator('[data-chart="gold_accuracy"] svg').count() == 1
     assert page.get_by_role("heading", name="Recent misses on known answers").count() == 1
+    # Estimates are named by the project the worker knows, not by an internal key.
+    estimates = page.locator("table.estimates").first
+    assert estimates.get_by_text("Sentiment").count() >= 1
+    assert estimates.get_by_text("project:").count() == 0
     shot(page, artifacts_dir, "quality-worker-own-trend")
 
 

@@ -27,6 +27,7 @@ from assay.services.projects import load_project
 from assay.services.quality_data import answer_of, categorical_question, class_of
 from assay.services.tasks import project_template
 from assay.store import Session
+from assay.store import projects as project_store
 from assay.store import quality_gate as gate_store
 from assay.store import quality_ops as store
 from assay.store.base import utcnow
@@ -332,3 +333,18 @@ def own_quality(session: Session, actor: Actor, period: str = "week") -> OwnQual
     board = worker_trend(session, actor, worker_id, period)
     estimates = board.summary["estimates"]
     return OwnQuality(board, estimates, gold_misses(session, actor))
+
+
+def skill_labels(session: Session, actor: Actor, skills: Sequence[str]) -> dict[str, str]:
+    """A readable name for each estimate's skill key: a project's name for its own skill.
+
+    Pooled skills keep their key (it is the skill's name); a project the organisation no
+    longer has keeps its key too.
+    """
+    prefix = "project:"
+    ids = sorted({s.removeprefix(prefix) for s in skills if s.startswith(prefix)})
+    names = {p.id: p.name for p in project_store.list_projects_by_ids(session, actor.org_id, ids)}
+    return {
+        skill: names.get(skill.removeprefix(prefix), skill) if skill.startswith(prefix) else skill
+        for skill in skills
+    }

@@ -21,6 +21,7 @@ from assay.services import (
     reviewer_audits,
     workers,
 )
+from assay.services.actor import Actor
 from assay.services.experiments import ExperimentView
 from assay.services.quality_dashboards import Dashboard, SeriesPoint
 from assay.web.charts import bar_chart
@@ -99,6 +100,10 @@ def split_estimates(estimates: list[Any]) -> dict[str, list[Any]]:
     }
 
 
+def _labels(db: DbDep, actor: Actor, estimates: list[Any]) -> dict[str, str]:
+    return quality_dashboards.skill_labels(db, actor, [e.skill for e in estimates])
+
+
 @router.get("/ops/projects/{project_id}/quality")
 def project_quality_page(
     request: Request, project_id: str, db: DbDep, identity: IdentityDep, period: str = "day"
@@ -156,6 +161,7 @@ def worker_quality_page(
         "board": board,
         "charts": dashboard_charts(board),
         **split_estimates(board.summary["estimates"]),
+        "skill_labels": _labels(db, actor, board.summary["estimates"]),
         "signals": [s for s in quality_review.worker_signals(db, actor, worker.id) if s.flagged],
         "actions": quality_review.worker_actions(db, actor, worker.id),
         "misses": quality_review.worker_gold_misses(db, actor, worker.id)[:20],
@@ -178,6 +184,7 @@ def own_trend_page(
         "board": board,
         "charts": dashboard_charts(board),
         **split_estimates(board.summary["estimates"]),
+        "skill_labels": _labels(db, actor, board.summary["estimates"]),
         "misses": feedback.gold_misses(db, actor)[:20],
     }
     return render(request, "quality/trend.html", context)
