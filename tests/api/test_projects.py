@@ -78,3 +78,18 @@ def test_workers_cannot_create_projects(client: TestClient, keys: Keys) -> None:
     answer = client.post("/v1/projects", json=sentiment_project(), headers=headers(keys.workers[0]))
     assert answer.status_code == 403
     assert answer.json()["error"]["code"] == "permission_denied"
+
+
+def test_a_number_too_big_to_store_is_refused_and_nothing_is_kept(
+    client: TestClient, keys: Keys
+) -> None:
+    body = sentiment_project(name="Huge numbers")
+    body["guidelines"] = {
+        "goal": "Label it.",
+        "examples": [{"title": "x", "input": {}, "answer": {"n": -(2**63) - 1}}],
+    }
+    refused = client.post("/v1/projects", json=body, headers=headers(keys.requester))
+    assert refused.status_code == 422, refused.text
+    assert "as strings" in refused.json()["error"]["message"]
+    listed = client.get("/v1/projects", headers=headers(keys.requester)).json()
+    assert "Huge numbers" not in [p["name"] for p in listed]

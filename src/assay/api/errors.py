@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assay import errors
@@ -68,12 +70,37 @@ def install_error_handlers(app: FastAPI) -> None:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return JSONResponse(error_body(code, str(exc.detail)), exc.status_code, headers=exc.headers)
 
+    # JSON parsers accept integers of any size, but stored JSON holds 64-bit ones: such a
+    # value fails when the row is written, before anything is committed (SQLAlchemy wraps the
+    # encoder's error on SQLite; psycopg passes it on as it is).
+    @app.exception_handler(StatementError)
+    async def _unstorable_statement(_request: Request, exc: StatementError) -> JSONResponse:
+        if isinstance(exc.orig, orjson.JSONEncodeError):
+            return _unstorable_json(exc.orig)
+        return _internal_error(exc)
+
+    @app.exception_handler(orjson.JSONEncodeError)
+    async def _unstorable(_request: Request, exc: orjson.JSONEncodeError) -> JSONResponse:
+        return _unstorable_json(exc)
+
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error", exc_info=exc)
-        return JSONResponse(
-            error_body("internal_error", "Something went wrong on our side; it was logged."), 500
-        )
+        return _internal_error(exc)
+
+
+def _unstorable_json(exc: Exception) -> JSONResponse:
+    message = (
+        f"A value in the request cannot be stored as JSON ({exc}); "
+        "send numbers beyond 64-bit integers as strings."
+    )
+    return JSONResponse(error_body("invalid_input", message), 422)
+
+
+def _internal_error(exc: Exception) -> JSONResponse:
+    log.exception("unhandled error", exc_info=exc)
+    return JSONResponse(
+        error_body("internal_error", "Something went wrong on our side; it was logged."), 500
+    )
 
 
 class ErrorDetail(BaseModel):
