@@ -57,9 +57,12 @@ from _sim_crowd import (  # noqa: E402
 from assay.api.routes import experiments as experiment_routes  # noqa: E402
 from assay.api.routes import quality as quality_routes  # noqa: E402
 from assay.config import Settings  # noqa: E402
+from assay.services import work as work_service  # noqa: E402
 from assay.services.keys import create_api_key  # noqa: E402
 from assay.store import make_engine, make_session_factory  # noqa: E402
 from assay.store.migrate import upgrade  # noqa: E402
+
+HONEST = ("expert", "regular")
 
 
 @dataclass
@@ -79,6 +82,29 @@ class Run:
 def headers(key: str) -> dict[str, str]:
     """Bearer header."""
     return {"Authorization": f"Bearer {key}"}
+
+
+@contextmanager
+def seeded_gold_injection(seed: int) -> Iterator[None]:
+    """Draw the server's gold injection from a seeded generator for the run, then restore it.
+
+    ``claim_next`` decides per request whether to serve gold with a fresh, unseeded
+    ``random.Random()``, and the API gives no way to seed it; so who sees which gold task,
+    and everything downstream, differed between runs of one seed. Only that draw's source
+    changes here: the routes and services run as they are.
+    """
+    original = work_service.claim_next
+    rng = random.Random(f"{seed}:gold-injection")
+
+    def claim_next(*args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("rng", rng)
+        return original(*args, **kwargs)
+
+    work_service.claim_next = claim_next  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        work_service.claim_next = original  # type: ignore[assignment]
 
 
 @contextmanager
@@ -310,6 +336,11 @@ def detection(run: Run) -> dict[str, Any]:
             "flagged": len(caught),
             "actual": len(truly),
             "false_positives": sorted(caught - truly),
+            # Flagged honest workers; a spammer caught as "too fast" is a false positive of
+            # the sloppy detectors above but not a wrong accusation.
+            "honest_flagged": sorted(
+                w.handle for w in run.workers if w.handle in caught and w.kind in HONEST
+            ),
             "detectors": sorted(detectors),
         }
     report["by_detector"] = {kind: sorted(handles) for kind, handles in sorted(flagged.items())}
@@ -369,7 +400,11 @@ def one_run(quality: bool, limit: int | None, seed: int, every: int) -> dict[str
     truth, real = load_dog(limit)
     rng = random.Random(seed)
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp, app(Path(tmp)) as (client, settings):
+    with (
+        seeded_gold_injection(seed),
+        tempfile.TemporaryDirectory() as tmp,
+        app(Path(tmp)) as (client, settings),
+    ):
         requester, workers = make_crowd(settings, seed)
         project_id, item_of, gold = setup_project(client, requester, truth, quality, rng)
         run = Run(client, requester, project_id, workers, item_of, gold)

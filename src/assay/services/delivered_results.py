@@ -64,7 +64,7 @@ def record_rescore(
     question: CategoricalQuestion,
     judged: Judgement,
 ) -> bool:
-    """Keep a re-score beside a delivered result (flushes); return whether its answer differs.
+    """Keep a re-score beside a delivered result; return whether its answer differs.
 
     The result's answer, confidence and method are not touched; only its details gain (or
     update) the ``rescored_after_delivery`` entry, and only when the re-score moved.
@@ -76,8 +76,7 @@ def record_rescore(
     if {key: previous.get(key) for key in entry} != entry:
         result.details = {**result.details, RESCORE_KEY: {**entry, "at": utcnow().isoformat()}}
     _flag(session, project, task, result, question, entry)
-    session.flush()
-    return differs
+    return differs  # not flushed: a recompute writes many of these, flushed together
 
 
 def _flag(

@@ -20,7 +20,11 @@ from numpy.typing import NDArray
 
 from assay.quality import DawidSkene, GoldSkill, ManyFacetModel
 from assay.quality.signals import beta_interval
-from assay.quality.signals.spammer import worker_confusion_counts
+from assay.quality.signals.truth_evidence import (
+    confusion_counts,
+    determined_share,
+    leave_one_out_posteriors,
+)
 from assay.services.quality_data import AnswerMatrix, ProjectData, encode_answers, skill_key
 from assay.store import Session
 from assay.store import quality_ops as store
@@ -38,6 +42,9 @@ class Scoring:
     posteriors: FloatArray | None = None  # (n_tasks, K), gold tasks clamped to their truth
     confusions: FloatArray | None = None  # Dawid-Skene's errors_, [worker, true, answer]
     counts: FloatArray | None = None  # leave-one-out (worker, true, answer) counts
+    # Per worker, the share of their answers' truth fixed by others or gold: without it the
+    # leave-one-out counts of a worker nobody overlaps with look exactly like a spammer's.
+    determined: FloatArray | None = None
     class_prior: list[float] | None = None
     accuracy: dict[str, float] = field(default_factory=dict)  # combined, per worker
     gold: dict[str, tuple[float, float]] = field(default_factory=dict)  # (right, answered)
@@ -207,13 +214,16 @@ def score_workers(session: Session, data: ProjectData, default_accuracy: float) 
     if scoring.matrix is not None and len(scoring.matrix.worker_ids) >= 1:
         matrix = scoring.matrix
         scoring.posteriors, scoring.confusions, scoring.class_prior = fit_truth(matrix)
-        scoring.counts = worker_confusion_counts(
+        answers = leave_one_out_posteriors(
             matrix.task_idx,
             matrix.worker_idx,
             matrix.label_idx,
             scoring.posteriors,
             scoring.confusions,
         )
+        n_workers = len(matrix.worker_ids)
+        scoring.counts = confusion_counts(matrix.worker_idx, matrix.label_idx, answers, n_workers)
+        scoring.determined = determined_share(matrix.worker_idx, answers, n_workers)
     scoring.gold = _gold_counts(data)
     _store_gold(session, data, scoring.gold)
     agreement = _store_agreement(session, data, scoring)

@@ -9,22 +9,16 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Hashable
-from contextlib import suppress
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
 
 import numpy as np
 from scipy.stats import beta as beta_distribution
 
 from assay.quality.errors import QualityInputError
 from assay.quality.signals import (
-    PairSignal,
     Signal,
     beta_interval,
-    find_near_duplicates,
-    identical_sequences,
     machine_text_score,
-    shared_devices,
     spammer_score,
     straight_lining,
     style_baseline,
@@ -32,15 +26,16 @@ from assay.quality.signals import (
     worker_machine_text,
 )
 from assay.quality.signals.signal import JsonValue
+from assay.services.pair_signals import combine_pair_signals, detect_collusion
 from assay.services.quality_data import ProjectData, payload_words, response_texts
 from assay.services.quality_scoring import Scoring
+from assay.services.signal_drafts import Draft as Draft  # other detectors build them too
 from assay.store import Session
 from assay.store import quality_ops as store
 from assay.store.base import utcnow
 from assay.store.models import Response
 from assay.store.models.quality_ops import QualitySignal
 
-FINGERPRINT_KEYS = ("device_id", "device", "ip", "ip_prefix")
 WORKER_KINDS = (
     "spammer",
     "too_fast",
@@ -49,24 +44,8 @@ WORKER_KINDS = (
     "low_gold_accuracy",
     "length_bias",
 )
-PAIR_KINDS = ("identical_sequences", "shared_devices", "near_duplicate_text")
 GOLD_VETO_ANSWERS = 8
 GOLD_VETO_PROBABILITY = 0.75
-
-
-@dataclass(frozen=True)
-class Draft:
-    """A detector's verdict before it is stored."""
-
-    kind: str
-    subject_type: str
-    subject_id: str
-    score: float
-    flagged: bool
-    threshold: float
-    evidence: dict[str, JsonValue]
-    worker_id: str | None = None
-    other_worker_id: str | None = None
 
 
 def _worker(worker_id: str, signal: Signal) -> Draft:
@@ -82,21 +61,6 @@ def _worker(worker_id: str, signal: Signal) -> Draft:
     )
 
 
-def _pair(signal: PairSignal[Any]) -> Draft:
-    a, b = sorted((str(signal.worker_a), str(signal.worker_b)))
-    return Draft(
-        signal.kind,
-        "pair",
-        f"{a}+{b}",
-        signal.score,
-        signal.flagged,
-        signal.threshold,
-        dict(signal.evidence),
-        worker_id=a,
-        other_worker_id=b,
-    )
-
-
 def _by_worker(responses: list[Response]) -> dict[str, list[Response]]:
     grouped: dict[str, list[Response]] = defaultdict(list)
     for response in sorted(responses, key=lambda r: (r.created_at, r.id)):
@@ -105,14 +69,23 @@ def _by_worker(responses: list[Response]) -> dict[str, list[Response]]:
 
 
 def detect_spammers(scoring: Scoring) -> list[Draft]:
-    """Spammer score from each worker's leave-one-out confusion counts."""
-    if scoring.matrix is None or scoring.counts is None:
+    """Spammer score from each worker's leave-one-out confusion counts, on evidence only.
+
+    The counts compare a worker with the truth inferred without them; where nobody else
+    answered their tasks and there was no gold, that truth is the prior, and a careful worker
+    would look exactly like a random clicker. The determined share (how much of that truth
+    others fixed) goes with the counts, so a worker is only called a spammer on at least
+    ``min_items`` answers' worth of truth that did not come from them.
+    """
+    if scoring.matrix is None or scoring.counts is None or scoring.determined is None:
         return []
     drafts = []
     for code, worker_id in enumerate(scoring.matrix.worker_ids):
         counts = scoring.counts[code]
         try:
-            signal = spammer_score(counts, counts.sum(axis=1))
+            signal = spammer_score(
+                counts, counts.sum(axis=1), determined_share=float(scoring.determined[code])
+            )
         except QualityInputError:
             continue
         drafts.append(_worker(worker_id, signal))
@@ -201,59 +174,6 @@ def detect_low_gold_accuracy(scoring: Scoring, min_accuracy: float) -> list[Draf
     return drafts
 
 
-def detect_collusion(data: ProjectData, scoring: Scoring) -> list[Draft]:
-    """Answers agreeing beyond chance, shared devices or networks, copied text."""
-    drafts: list[Draft] = []
-    matrix = scoring.matrix
-    if matrix is not None and len(matrix.worker_ids) >= 2:
-        answers: dict[Hashable, dict[Hashable, Hashable]] = defaultdict(dict)
-        for t, w, k in zip(matrix.task_idx, matrix.worker_idx, matrix.label_idx, strict=True):
-            answers[matrix.worker_ids[int(w)]][matrix.task_ids[int(t)]] = int(k)
-        with suppress(QualityInputError):
-            drafts += [_pair(p) for p in identical_sequences(answers)]
-    fingerprints: dict[Hashable, set[str]] = defaultdict(set)
-    for response in data.scored():
-        telemetry: dict[str, Any] = response.telemetry or {}
-        for key in FINGERPRINT_KEYS:
-            if isinstance(telemetry.get(key), str) and telemetry[key]:
-                fingerprints[response.worker_id].add(f"{key}:{telemetry[key]}")
-    if len(fingerprints) >= 2:
-        drafts += [_pair(p) for p in shared_devices(fingerprints) if p.flagged]
-    return drafts + _near_duplicates(data)
-
-
-def _near_duplicates(data: ProjectData) -> list[Draft]:
-    written = [(r, response_texts(data, r)) for r in data.scored()]
-    written = [(r, text) for r, text in written if len(text) >= 40]
-    if len(written) < 2:
-        return []
-    found = find_near_duplicates([t for _, t in written], [r.worker_id for r, _ in written])
-    pairs: dict[tuple[str, str], list[dict[str, JsonValue]]] = defaultdict(list)
-    for dup in found:
-        first, second = written[dup.first][0], written[dup.second][0]
-        a, b = sorted((first.worker_id, second.worker_id))
-        pairs[(a, b)].append({"responses": [first.id, second.id], "jaccard": round(dup.jaccard, 3)})
-    drafts = []
-    for (a, b), examples in pairs.items():
-        score = round(1 - 0.5 ** len(examples), 4)
-        shown: list[JsonValue] = list(examples[:5])
-        evidence: dict[str, JsonValue] = {"near_duplicates": len(examples), "examples": shown}
-        drafts.append(
-            Draft(
-                "near_duplicate_text",
-                "pair",
-                f"{a}+{b}",
-                score,
-                len(examples) >= 2,
-                0.75,
-                evidence,
-                worker_id=a,
-                other_worker_id=b,
-            )
-        )
-    return drafts
-
-
 def corroborate_spammers(drafts: list[Draft], scoring: Scoring) -> list[Draft]:
     """Withhold a spammer flag from a worker whose gold answers clearly beat chance.
 
@@ -281,36 +201,6 @@ def corroborate_spammers(drafts: list[Draft], scoring: Scoring) -> list[Draft]:
                 draft = replace(draft, flagged=False, evidence=evidence)
         out.append(draft)
     return out
-
-
-def combine_pair_signals(drafts: list[Draft]) -> list[Draft]:
-    """Return a ``collusion`` verdict per pair: flagged when two detectors flag the pair."""
-    by_pair: dict[str, list[Draft]] = defaultdict(list)
-    for draft in drafts:
-        if draft.subject_type == "pair" and draft.kind in PAIR_KINDS and draft.flagged:
-            by_pair[draft.subject_id].append(draft)
-    combined = []
-    for subject, found in by_pair.items():
-        kinds = sorted({d.kind for d in found})
-        score = 1.0 - float(np.prod([1.0 - d.score for d in found]))
-        evidence: dict[str, JsonValue] = {
-            "detectors": list(kinds),
-            "scores": {d.kind: d.score for d in found},
-        }
-        combined.append(
-            Draft(
-                "collusion",
-                "pair",
-                subject,
-                round(score, 4),
-                len(kinds) >= 2,
-                0.0,
-                evidence,
-                worker_id=found[0].worker_id,
-                other_worker_id=found[0].other_worker_id,
-            )
-        )
-    return combined
 
 
 def store_drafts(session: Session, data: ProjectData, drafts: list[Draft]) -> list[QualitySignal]:

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+SNAPSHOT = "assay_snapshot"
+"""Execution option marking a connection that only reads, from one consistent snapshot."""
+
+
+class SnapshotWriteError(RuntimeError):
+    """A statement that changes data was sent through a read-only snapshot session."""
 
 
 def normalise_url(url: str) -> str:
@@ -50,6 +59,11 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get(SNAPSHOT):
+            # A plain (deferred) BEGIN: in WAL mode a reader sees the database as of its first
+            # read, next to the writer and without waiting for it.
+            connection.exec_driver_sql("BEGIN")
+            return
         # IMMEDIATE takes the write lock up front: two writers never both read then fail to
         # upgrade (SQLITE_BUSY mid-transaction); other processes queue on busy_timeout.
         if writer.acquire(timeout=WRITER_WAIT_SECONDS):
@@ -64,8 +78,38 @@ def _configure_sqlite(engine: Engine) -> None:
         if connection.info.pop("assay_writer", False):
             writer.release()
 
-    event.listen(engine, "commit", _release)
-    event.listen(engine, "rollback", _release)
+    # SQLAlchemy announces a COMMIT or ROLLBACK before sending it. Letting the next writer in
+    # then would send its BEGIN IMMEDIATE into SQLite's busy wait (sleeps of 1, 2, 5, 10 ms
+    # and on) until this transaction ends, WAL checkpoint included: a millisecond or more on
+    # most transactions under load. So the transaction is ended here and the lock passed on
+    # after; SQLAlchemy's own COMMIT or ROLLBACK then finds none open, which the driver takes
+    # as nothing to do. Should ending it fail, SQLAlchemy's attempt reports the error.
+    @event.listens_for(engine, "commit")
+    def _on_commit(connection: Any) -> None:
+        if connection.info.get("assay_writer"):
+            with suppress(Exception):
+                connection.connection.commit()
+            _release(connection)
+
+    @event.listens_for(engine, "rollback")
+    def _on_rollback(connection: Any) -> None:
+        if connection.info.get("assay_writer"):
+            with suppress(Exception):
+                connection.connection.rollback()
+            _release(connection)
+
+
+def _refuse_writes_in_snapshots(engine: Engine) -> None:
+    # A snapshot reader holds no write lock (SQLite) or is read-only (PostgreSQL); a write
+    # slipping through would race the real writer on SQLite, so it is refused before it is sent.
+    @event.listens_for(engine, "before_cursor_execute")
+    def _check(
+        connection: Any, _cursor: Any, statement: str, _params: Any, context: Any, _many: bool
+    ) -> None:
+        if not connection.get_execution_options().get(SNAPSHOT):
+            return
+        if context is not None and (context.isinsert or context.isupdate or context.isdelete):
+            raise SnapshotWriteError(f"A snapshot session cannot write: {statement[:80]}")
 
 
 def _json_text(value: Any) -> str:
@@ -82,16 +126,26 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     }
     if is_sqlite(url):
         database = make_url(url).database
+        pool: dict[str, Any] = {}
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
+            # As many pooled connections as PostgreSQL gets: past the pool's size, each
+            # request would open a connection, set it up and close it again.
+            pool = {"pool_size": pool_size, "max_overflow": pool_size * 2}
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, **json_options
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            **pool,
+            **json_options,
         )
         _configure_sqlite(engine)
+        _refuse_writes_in_snapshots(engine)
         return engine
-    return create_engine(
+    engine = create_engine(
         url, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True, **json_options
     )
+    _refuse_writes_in_snapshots(engine)
+    return engine
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -102,3 +156,31 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 def backend_name(session: Session) -> str:
     """``sqlite`` or ``postgresql``, for the few statements that differ."""
     return session.get_bind().dialect.name
+
+
+def _snapshot_options(engine: Engine) -> dict[str, Any]:
+    if engine.dialect.name == "postgresql":
+        # One snapshot for every statement of the transaction, and no row locks taken.
+        return {SNAPSHOT: True, "isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+    return {SNAPSHOT: True}
+
+
+@contextmanager
+def snapshot_session(session: Session) -> Iterator[Session]:
+    """A read-only session on ``session``'s database that never holds or waits for a write lock.
+
+    Every read in it sees one consistent state of the database (SQLite: a WAL read
+    transaction; PostgreSQL: a read-only REPEATABLE READ transaction), while other sessions
+    keep writing. Objects read through it stay usable after it closes (as detached copies);
+    a write through it raises :class:`SnapshotWriteError`. A session bound to a single
+    connection (a test's outer transaction) is its own snapshot.
+    """
+    bind = session.get_bind()
+    if isinstance(bind, Connection):
+        yield session
+        return
+    reader = Session(bind=bind.execution_options(**_snapshot_options(bind)), autoflush=False)
+    try:
+        yield reader
+    finally:
+        reader.close()  # ends the read transaction; unlike a rollback, keeps what was loaded

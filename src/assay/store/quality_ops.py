@@ -21,6 +21,7 @@ from assay.store.models.quality_ops import (
     WorkerSkillEstimate,
     WorkerWeight,
 )
+from assay.store.preloads import estimate_table, signal_table
 
 
 def list_project_responses(session: Session, project_id: str) -> list[Response]:
@@ -95,6 +96,9 @@ def get_signal(
     session: Session, project_id: str, kind: str, subject_id: str
 ) -> QualitySignal | None:
     """Return the signal of one detector on one subject."""
+    table = signal_table(session, project_id, kind, subject_id)
+    if table is not None:
+        return table.loaded(session).get((kind, subject_id))
     return session.scalar(
         select(QualitySignal).where(
             QualitySignal.project_id == project_id,
@@ -117,6 +121,9 @@ def save_signal(session: Session, signal: QualitySignal) -> QualitySignal:
     if not signal.id:
         signal.id = new_id("sig")
         session.add(signal)
+        table = signal_table(session, signal.project_id, signal.kind, signal.subject_id)
+        if table is not None:
+            table.loaded(session)[(signal.kind, signal.subject_id)] = signal
     session.flush()
     return signal
 
@@ -169,16 +176,22 @@ def upsert_estimate(
     n: float,
 ) -> None:
     """Store a worker's estimate for one skill and source, replacing the previous one."""
-    row = session.scalar(
-        select(WorkerSkillEstimate).where(
-            WorkerSkillEstimate.worker_id == worker_id,
-            WorkerSkillEstimate.skill == skill,
-            WorkerSkillEstimate.source == source,
+    table = estimate_table(session, skill)
+    if table is not None:
+        row = table.loaded(session).get((worker_id, source))
+    else:
+        row = session.scalar(
+            select(WorkerSkillEstimate).where(
+                WorkerSkillEstimate.worker_id == worker_id,
+                WorkerSkillEstimate.skill == skill,
+                WorkerSkillEstimate.source == source,
+            )
         )
-    )
     if row is None:
         row = WorkerSkillEstimate(org_id=org_id, worker_id=worker_id, skill=skill, source=source)
         session.add(row)
+        if table is not None:
+            table.loaded(session)[(worker_id, source)] = row
     row.mean, row.low, row.high, row.n, row.updated_at = mean, low, high, n, utcnow()
 
 

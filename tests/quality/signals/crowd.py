@@ -21,6 +21,7 @@ import numpy as np
 
 from assay.quality.signals import TypingTelemetry
 from assay.quality.signals.spammer import worker_confusion_counts
+from assay.quality.signals.truth_evidence import determined_share, leave_one_out_posteriors
 
 Rng = np.random.Generator
 
@@ -356,8 +357,10 @@ def _response(
     return text, _typed(rng, text, swipe=kind == "swiper")
 
 
-def dawid_skene_counts(crowd: LabelCrowd, n_iter: int = 30) -> dict[str, np.ndarray]:
-    """Return each worker's leave-one-out expected confusion counts from a small Dawid-Skene fit.
+def dawid_skene_counts(
+    crowd: LabelCrowd, n_iter: int = 30
+) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+    """Return each worker's leave-one-out confusion counts and determined share (Dawid-Skene).
 
     This stands in for the platform's truth inference, so the detectors see confusion matrices
     estimated without the truth, as they will in production.
@@ -380,4 +383,9 @@ def dawid_skene_counts(crowd: LabelCrowd, n_iter: int = 30) -> dict[str, np.ndar
         posterior = np.exp(logits - logits.max(axis=1, keepdims=True))
         posterior /= posterior.sum(axis=1, keepdims=True)
     counts = worker_confusion_counts(task, worker, answer, posterior, confusion)
-    return {w: counts[i] for i, w in enumerate(workers)}
+    shares = determined_share(
+        worker, leave_one_out_posteriors(task, worker, answer, posterior, confusion), len(workers)
+    )
+    return {w: counts[i] for i, w in enumerate(workers)}, {
+        w: float(shares[i]) for i, w in enumerate(workers)
+    }

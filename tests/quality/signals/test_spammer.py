@@ -123,3 +123,50 @@ def test_leave_one_out_counts_remove_the_workers_own_pull() -> None:
     assert loo[0, 0, 0] == pytest.approx(0.5)  # worker 0's own vote divided out
     with pytest.raises(ValueError, match="aligned"):
         worker_confusion_counts([], [], [], posteriors)
+
+
+def test_counts_against_the_prior_alone_leave_a_worker_unjudged() -> None:
+    # A lone worker's leave-one-out counts: every row is the prior times their answer shares.
+    counts = np.full((3, 3), 100 / 9)
+    assert spammer_score(counts, counts.sum(axis=1)).flagged  # read as known truth: "random"
+    alone = spammer_score(counts, counts.sum(axis=1), determined_share=0.0)
+    assert not alone.flagged and alone.score == 0.0
+    assert alone.evidence["pattern"] == "unjudged" and alone.evidence["determined_items"] == 0
+
+
+def test_skill_is_measured_on_the_share_of_truth_others_fixed() -> None:
+    # A perfect worker measured against posteriors that fix 60% of the truth shows kappa 0.6.
+    r, n = 0.6, 200
+    joint = np.full((2, 2), (1 - r) / 4) + np.eye(2) * r / 2
+    signal = spammer_score(joint * n, joint.sum(axis=1) * n, determined_share=r)
+    assert signal.evidence["measured_skill"] == pytest.approx(r)
+    assert signal.evidence["skill"] == pytest.approx(1.0)
+    assert signal.evidence["determined_items"] == pytest.approx(r * n)
+    assert not signal.flagged
+
+
+def test_a_constant_answerer_needs_twenty_determined_items() -> None:
+    counts = confusion_counts(np.random.default_rng(4), 4, 200, None, constant=1)
+    rows = counts.sum(axis=1)
+    # 200 answers, but others fixed only 8% of their truth: 16 items' worth.
+    early = spammer_score(counts, rows, determined_share=0.08)
+    assert early.evidence["determined_items"] == pytest.approx(16)
+    assert not early.flagged
+    late = spammer_score(counts, rows, determined_share=0.12)
+    assert late.flagged and late.evidence["pattern"] == "constant"
+
+
+def test_random_clickers_are_still_flagged_on_partly_determined_truth() -> None:
+    rng = np.random.default_rng(8)
+    flagged = [
+        spammer_score(c, c.sum(axis=1), determined_share=0.7).flagged
+        for c in (confusion_counts(rng, 3, 80, None) for _ in range(40))
+    ]
+    assert np.mean(flagged) >= 0.95
+
+
+def test_determined_share_is_checked() -> None:
+    with pytest.raises(ValueError, match="needs row_counts"):
+        spammer_score(np.eye(2), determined_share=0.5)
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        spammer_score(np.eye(2), [1.0, 1.0], determined_share=1.5)

@@ -49,7 +49,7 @@ class Tally:
 
 
 def label_detections(crowd: LabelCrowd) -> dict[str, set[str]]:
-    counts = dawid_skene_counts(crowd)
+    counts, determined = dawid_skene_counts(crowd)
     shares = np.bincount(
         [a for answers in crowd.answers.values() for a in answers.values()],
         minlength=crowd.n_classes,
@@ -58,7 +58,11 @@ def label_detections(crowd: LabelCrowd) -> dict[str, set[str]]:
     workers = list(crowd.answers)
     return {
         "spammer_score": {
-            w for w in workers if spammer_score(counts[w], counts[w].sum(axis=1)).flagged
+            w
+            for w in workers
+            if spammer_score(
+                counts[w], counts[w].sum(axis=1), determined_share=determined[w]
+            ).flagged
         },
         "too_fast": {w for w in workers if too_fast(crowd.seconds[w], crowd.expected[w]).flagged},
         "straight_lining": {

@@ -82,6 +82,7 @@ from assay.quality.signals.process_control import (
     sprt_accuracy,
     sprt_accuracy_batch,
 )
+from assay.quality.signals.shared_errors import SharedErrors, shared_errors
 from assay.quality.signals.signal import JsonValue, PairSignal, Signal, surprise_score
 from assay.quality.signals.spammer import spammer_score
 from assay.quality.signals.style_tells import StyleTells, find_style_tells
@@ -104,6 +105,7 @@ __all__ = [
     "ReliabilityBin",
     "ReliabilityTable",
     "ResponsesNeeded",
+    "SharedErrors",
     "Signal",
     "SprtResult",
     "StyleBaseline",
@@ -145,6 +147,7 @@ __all__ = [
     "sample_size_means",
     "sample_size_two_proportions",
     "shared_devices",
+    "shared_errors",
     "similarity_clusters",
     "spammer_score",
     "sprt_accuracy",

@@ -11,6 +11,10 @@ from scipy import stats
 from assay.quality.errors import QualityInputError
 from assay.quality.signals._checks import FloatArray, float_vector, probability
 from assay.quality.signals.signal import Signal, make_signal
+from assay.quality.signals.truth_evidence import confusion_counts, leave_one_out_posteriors
+
+# Below this share of determined truth a worker's answers were never compared with anything.
+NO_EVIDENCE = 1e-6
 
 
 def spammer_score(
@@ -21,6 +25,7 @@ def spammer_score(
     threshold: float = 0.9,
     min_items: int = 20,
     constant_share: float = 0.95,
+    determined_share: float | None = None,
 ) -> Signal:
     r"""Score how likely a worker is a spammer: answers that do not depend on the truth.
 
@@ -49,6 +54,19 @@ def spammer_score(
     98% of the time, while honest workers of skill 0.5 rarely do. Without counts the matrix
     is taken as exact, classes as equally frequent, and the score is 0 or 1.
 
+    Evidence. Expected counts measure a worker against inferred truth, and that truth is
+    evidence about the worker only where others fixed it: on tasks nobody else answered, with
+    no gold, the leave-one-out truth is the class prior, every row of the counts is the same,
+    and any worker, however careful, would measure kappa 0, a spammer's value. So the counts
+    alone can never condemn anyone. ``determined_share`` :math:`r` (from
+    :func:`~assay.quality.signals.truth_evidence.determined_share`) is the kappa a *perfect*
+    worker would measure against the same posteriors, so the measured kappa is divided by it
+    (back on its own scale); its noise is that of :math:`n_d = r\,n` answers of known truth,
+    and ``min_items`` counts those :math:`n_d` determined items, not answers. A worker with
+    :math:`r = 0` (answered alone, no gold) is ``unjudged`` and never flagged; a constant
+    answerer who shares only a handful of tasks with others waits until those reach
+    ``min_items``. Without ``determined_share`` the counts are taken as known truth (r = 1).
+
     Args:
         confusion: (K, K) matrix, rows = true class, columns = answer; rows are normalised
             here; rows summing to 0 (class never seen) are ignored.
@@ -56,17 +74,24 @@ def spammer_score(
         min_skill: Skill below which a worker counts as a spammer (default 0.35: accuracy
             about 51% on four balanced classes, 68% on two).
         threshold: Flag at this score.
-        min_items: Never flag with fewer items (with counts).
+        min_items: Never flag with fewer determined items (with counts). At 20 items of known
+            truth a random or constant answerer's kappa of 0 lies 1.6 (two classes) to 2.7
+            (four classes) standard errors below 0.35: just enough to reach 0.9.
         constant_share: The worker is a *constant* spammer when one answer takes this share.
+        determined_share: Share of the truth behind the counts that others fixed, in [0, 1];
+            needs ``row_counts``.
 
     Returns:
         A ``spammer`` :class:`Signal` with the skill and a one-sided 95% upper bound of it
         (``skill_upper``); ``evidence["pattern"]`` is ``constant``, ``random``, ``permuted``,
-        ``skilled`` or ``unknown`` (fewer than two classes seen).
+        ``skilled``, ``unknown`` (fewer than two classes seen) or ``unjudged`` (no truth
+        fixed by others); ``measured_skill`` is kappa before the division by
+        ``determined_share``, ``determined_items`` is :math:`n_d`.
 
     """
     probability(threshold, "threshold")
     rows, counts, classes = _rows(confusion, row_counts)
+    reference = _reference(determined_share, counts)
     if len(rows) < 2:
         return make_signal(
             "spammer", 0.0, False, threshold, pattern="unknown", classes_seen=len(rows)
@@ -76,15 +101,29 @@ def spammer_score(
     shares, marginal = joint.sum(axis=1), joint.sum(axis=0)
     accuracy = float(joint[np.arange(len(rows)), classes].sum())
     chance = float(shares @ marginal[classes])
-    kappa = (accuracy - chance) / (1 - chance)
+    measured = (accuracy - chance) / (1 - chance)
     items = float(weights.sum())
+    determined = reference * items
+    facts = {
+        "accuracy": accuracy,
+        "chance_accuracy": chance,
+        "items": None if counts is None else items,
+        "determined_items": None if counts is None else determined,
+        "determined_share": None if determined_share is None else reference,
+        "classes_seen": len(rows),
+    }
+    if reference <= NO_EVIDENCE:
+        return make_signal("spammer", 0.0, False, threshold, pattern="unjudged", **facts)
+    kappa = min(measured / reference, 1.0)
     if counts is None:
         spread, score = 0.0, float(kappa < min_skill)
     else:
-        smoothed = (accuracy * items + 0.5) / (items + 1)
-        spread = math.sqrt(smoothed * (1 - smoothed) / items) / (1 - chance)
+        # The noise of a kappa measured on ``determined`` items of known truth.
+        right = min(max(chance + kappa * (1 - chance), 0.0), 1.0)
+        smoothed = (right * determined + 0.5) / (determined + 1)
+        spread = math.sqrt(smoothed * (1 - smoothed) / determined) / (1 - chance)
         score = float(stats.norm.cdf((min_skill - kappa) / spread))
-    flagged = score >= threshold and (counts is None or items >= min_items)
+    flagged = score >= threshold and (counts is None or determined >= min_items)
     separation = _separation(rows, counts)
     dominant = int(marginal.argmax())
     return make_signal(
@@ -95,14 +134,24 @@ def spammer_score(
         pattern=_pattern(flagged, float(marginal[dominant]), constant_share, separation, min_skill),
         skill=kappa,
         skill_upper=kappa + 1.645 * spread,
-        accuracy=accuracy,
-        chance_accuracy=chance,
+        measured_skill=measured,
         separation=separation,
-        items=None if counts is None else items,
-        classes_seen=len(rows),
         dominant_answer=dominant,
         dominant_share=float(marginal[dominant]),
+        **facts,
     )
+
+
+def _reference(determined_share: float | None, counts: FloatArray | None) -> float:
+    """Return the share of the truth that others fixed (1 when the caller gives none)."""
+    if determined_share is None:
+        return 1.0
+    if counts is None:
+        raise QualityInputError("determined_share needs row_counts")
+    share = float(determined_share)
+    if not 0.0 <= share <= 1.0:
+        raise QualityInputError("determined_share must be in [0, 1]")
+    return share
 
 
 def _rows(
@@ -178,11 +227,11 @@ def worker_confusion_counts(
 ) -> FloatArray:
     """Return each worker's expected (true class x answer) counts, for :func:`spammer_score`.
 
-    Truth inference puts each worker's own answer into the posteriors of the tasks they
-    answered, which pulls their estimated confusion towards the diagonal: a random clicker
-    on a task with five answers "agrees with the truth" partly because it moved the truth.
-    Given the fitted confusions (Dawid-Skene's ``errors_``, indexed [worker, true, answer]),
-    each answer's own likelihood is divided out of its task's posterior first (leave one out).
+    The truth behind each answer is its task's posterior with the answer's own pull divided
+    out (:func:`~assay.quality.signals.truth_evidence.leave_one_out_posteriors`), so that a
+    worker does not agree with a truth they moved. Pass
+    :func:`~assay.quality.signals.truth_evidence.determined_share` of the same posteriors to
+    :func:`spammer_score` too: counts alone cannot tell a truth others fixed from the prior.
 
     Args:
         task_idx: Task code of each answer.
@@ -196,30 +245,8 @@ def worker_confusion_counts(
         Counts of shape (n_workers, K, K); ``counts[w].sum(axis=1)`` are the row counts.
 
     """
-    tasks = np.asarray(task_idx, dtype=np.intp)
+    posteriors = leave_one_out_posteriors(
+        task_idx, worker_idx, label_idx, task_posteriors, worker_confusions
+    )
     workers = np.asarray(worker_idx, dtype=np.intp)
-    labels = np.asarray(label_idx, dtype=np.intp)
-    posteriors = np.asarray(task_posteriors, dtype=np.float64)
-    if tasks.size == 0 or not tasks.shape == workers.shape == labels.shape:
-        raise QualityInputError("need aligned, non-empty task, worker and label codes")
-    if posteriors.ndim != 2 or tasks.max() >= posteriors.shape[0]:
-        raise QualityInputError("task_posteriors must be (n_tasks, K) covering every task code")
-    k = posteriors.shape[1]
-    if labels.min() < 0 or labels.max() >= k or tasks.min() < 0 or workers.min() < 0:
-        raise QualityInputError("codes must be >= 0 and labels < K")
-    weights = posteriors[tasks]
-    n_workers = int(workers.max()) + 1
-    if worker_confusions is not None:
-        confusions = np.asarray(worker_confusions, dtype=np.float64)
-        if (
-            confusions.ndim != 3
-            or confusions.shape[0] < n_workers
-            or confusions.shape[1:] != (k, k)
-        ):
-            raise QualityInputError("worker_confusions must be (n_workers, K, K)")
-        weights = weights / np.maximum(confusions[workers, :, labels], 1e-6)
-        weights /= np.maximum(weights.sum(axis=1, keepdims=True), 1e-300)
-    truths = np.arange(k)
-    cells = ((workers[:, None] * k + truths[None, :]) * k + labels[:, None]).ravel()
-    counts = np.bincount(cells, weights=weights.ravel(), minlength=n_workers * k * k)
-    return np.asarray(counts.reshape(n_workers, k, k), dtype=np.float64)
+    return confusion_counts(workers, label_idx, posteriors, int(workers.max()) + 1)
