@@ -5,15 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assay import errors
+from assay.store.engine import WRITE_ERRORS, unstorable_json_cause
 
 log = logging.getLogger(__name__)
 
@@ -70,18 +69,12 @@ def install_error_handlers(app: FastAPI) -> None:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return JSONResponse(error_body(code, str(exc.detail)), exc.status_code, headers=exc.headers)
 
-    # JSON parsers accept integers of any size, but stored JSON holds 64-bit ones: such a
-    # value fails when the row is written, before anything is committed (SQLAlchemy wraps the
-    # encoder's error on SQLite; psycopg passes it on as it is).
-    @app.exception_handler(StatementError)
-    async def _unstorable_statement(_request: Request, exc: StatementError) -> JSONResponse:
-        if isinstance(exc.orig, orjson.JSONEncodeError):
-            return _unstorable_json(exc.orig)
-        return _internal_error(exc)
+    async def _failed_write(_request: Request, exc: Exception) -> JSONResponse:
+        cause = unstorable_json_cause(exc)
+        return _internal_error(exc) if cause is None else _unstorable_json(cause)
 
-    @app.exception_handler(orjson.JSONEncodeError)
-    async def _unstorable(_request: Request, exc: orjson.JSONEncodeError) -> JSONResponse:
-        return _unstorable_json(exc)
+    for error_class in WRITE_ERRORS:
+        app.add_exception_handler(error_class, _failed_write)
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
@@ -89,6 +82,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 def _unstorable_json(exc: Exception) -> JSONResponse:
+    # JSON parsers accept integers of any size, but stored JSON holds 64-bit ones: such a
+    # value fails when the row is written, before anything is committed.
     message = (
         f"A value in the request cannot be stored as JSON ({exc}); "
         "send numbers beyond 64-bit integers as strings."

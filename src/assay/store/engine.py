@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
 SNAPSHOT = "assay_snapshot"
@@ -110,6 +111,23 @@ def _refuse_writes_in_snapshots(engine: Engine) -> None:
             return
         if context is not None and (context.isinsert or context.isupdate or context.isdelete):
             raise SnapshotWriteError(f"A snapshot session cannot write: {statement[:80]}")
+
+
+WRITE_ERRORS: tuple[type[Exception], ...] = (StatementError, orjson.JSONEncodeError)
+"""What a failed write raises; see :func:`unstorable_json_cause` for the ones caused by input."""
+
+
+def unstorable_json_cause(exc: BaseException) -> Exception | None:
+    """The JSON encoding error behind a failed write, if that is what failed.
+
+    A value the stored JSON cannot hold (an integer beyond 64 bits) fails as the row is
+    written: SQLAlchemy wraps the encoder's error on SQLite, psycopg passes it on as it is.
+    """
+    if isinstance(exc, orjson.JSONEncodeError):
+        return exc
+    if isinstance(exc, StatementError) and isinstance(exc.orig, orjson.JSONEncodeError):
+        return exc.orig
+    return None
 
 
 def _json_text(value: Any) -> str:
