@@ -39,3 +39,18 @@ def test_random_restarts_are_seeded():
 def test_unknown_method_is_refused():
     with pytest.raises(QualityInputError):
         MACE(method="gibbs")
+
+
+def test_worker_and_class_codes_are_only_names():
+    # renaming workers and classes must rename the fit, nothing more: a model that mixed a
+    # sorted order with a first-appearance order would hand workers each other's strategies
+    tasks, workers, labels, *_ = mace_data(seed=2, n_tasks=400)
+    base = MACE().fit(tasks, workers, labels)
+    rng = np.random.default_rng(0)
+    worker_names, class_names = rng.permutation(20), rng.permutation(3)
+    renamed = MACE().fit(tasks, worker_names[workers], class_names[labels])
+    np.testing.assert_allclose(renamed.probas_[:, class_names], base.probas_, atol=1e-9)
+    np.testing.assert_allclose(renamed.competence_[worker_names], base.competence_, atol=1e-9)
+    np.testing.assert_allclose(
+        renamed.strategies_[worker_names][:, class_names], base.strategies_, atol=1e-9
+    )
