@@ -12,7 +12,7 @@ from assay.api.routes import experiments, quality
 from assay.config import Settings
 from assay.services.keys import create_api_key
 from assay.store import make_engine, make_session_factory
-from tests.support.api import Keys, headers
+from tests.support.api import Keys, headers, post_ok
 from tests.support.routers import app_with
 
 TEMPLATE: dict[str, Any] = {
@@ -35,12 +35,6 @@ def client(settings: Settings) -> Iterator[TestClient]:
         yield test_client
 
 
-def _post(client: TestClient, key: str, url: str, body: Any = None) -> Any:
-    answer = client.post(url, json=body if body is not None else {}, headers=headers(key))
-    assert answer.status_code < 300, answer.text
-    return answer.json()
-
-
 def _worker_keys(settings: Settings, count: int) -> list[str]:
     engine = make_engine(settings.resolved_database_url())
     with make_session_factory(engine)() as session:
@@ -54,7 +48,7 @@ def _worker_keys(settings: Settings, count: int) -> list[str]:
 
 def _project(client: TestClient, keys: Keys, regular: int, gold: int) -> str:
     body = {"name": "QC A/B", "template": TEMPLATE, "redundancy": 1, "pay_per_task_cents": 10}
-    project_id: str = _post(client, keys.requester, "/v1/projects", body)["id"]
+    project_id: str = post_ok(client, keys.requester, "/v1/projects", body)["id"]
     items = [{"unique_id": f"t{i}", "payload": {"review": f"Review {i}"}} for i in range(regular)]
     items += [
         {
@@ -64,7 +58,7 @@ def _project(client: TestClient, keys: Keys, regular: int, gold: int) -> str:
         }
         for i in range(gold)
     ]
-    _post(client, keys.requester, f"/v1/projects/{project_id}/tasks", {"tasks": items})
+    post_ok(client, keys.requester, f"/v1/projects/{project_id}/tasks", {"tasks": items})
     return project_id
 
 
@@ -94,12 +88,12 @@ def test_each_worker_arm_meets_its_own_gold_rate(
     gold_by_arm: dict[int, list[bool]] = {10: [], 15: []}
     for key in _worker_keys(settings, 12):
         for _ in range(6):
-            lease = _post(client, key, "/v1/work/next", {"project_id": project_id})
+            lease = post_ok(client, key, "/v1/work/next", {"project_id": project_id})
             task = client.get(
                 f"/v1/tasks/{lease['task']['id']}", headers=headers(keys.requester)
             ).json()
             gold_by_arm[lease["project"]["pay_per_task_cents"]].append(task["is_gold"])
-            _post(client, key, f"/v1/work/{lease['id']}/submit", {"answer": {"sentiment": "pos"}})
+            post_ok(client, key, f"/v1/work/{lease['id']}/submit", {"answer": {"sentiment": "pos"}})
     control, challenger = gold_by_arm[10], gold_by_arm[15]
     assert control and challenger, "twelve workers all landed in one arm"
     assert not any(control)  # the project's gold rate is 0
@@ -115,16 +109,16 @@ def test_each_arm_sends_its_work_through_its_own_review_stages(
     statuses: dict[int, set[str]] = {10: set(), 15: set()}
     for step in range(40):
         key = keys.workers[step % len(keys.workers)]
-        lease = _post(client, key, "/v1/work/next", {"project_id": project_id})
-        _post(client, key, f"/v1/work/{lease['id']}/submit", {"answer": {"sentiment": "pos"}})
+        lease = post_ok(client, key, "/v1/work/next", {"project_id": project_id})
+        post_ok(client, key, f"/v1/work/{lease['id']}/submit", {"answer": {"sentiment": "pos"}})
         responses = client.get(
             f"/v1/tasks/{lease['task']['id']}/responses", headers=headers(keys.requester)
         ).json()
         statuses[lease["project"]["pay_per_task_cents"]].add(responses[0]["status"])
     assert statuses == {10: {"accepted"}, 15: {"in_review"}}
-    item = _post(client, keys.reviewer, "/v1/reviews/next", {"project_id": project_id})
+    item = post_ok(client, keys.reviewer, "/v1/reviews/next", {"project_id": project_id})
     assert item["stage"] == "check"
-    _post(client, keys.reviewer, f"/v1/reviews/{item['response_id']}", {"verdict": "accept"})
+    post_ok(client, keys.reviewer, f"/v1/reviews/{item['response_id']}", {"verdict": "accept"})
     reviewed = client.get(
         f"/v1/tasks/{item['task_id']}/responses", headers=headers(keys.requester)
     ).json()

@@ -20,7 +20,7 @@ from assay.config import Settings
 from assay.domain.template import parse_template
 from assay.services.accounts import create_account
 from assay.store.models import Organisation
-from tests.support.api import Keys, headers
+from tests.support.api import Keys, headers, post_ok
 from tests.support.factories import make_api_key
 from tests.support.routers import app_with
 from tests.web.conftest import WebEnv, login
@@ -54,12 +54,6 @@ def client(settings: Settings) -> Iterator[TestClient]:
         yield test_client
 
 
-def _post(client: TestClient, key: str, url: str, body: Any = None) -> Any:
-    answer = client.post(url, json=body if body is not None else {}, headers=headers(key))
-    assert answer.status_code < 300, answer.text
-    return answer.json()
-
-
 def _project_with_experiment(
     client: TestClient, keys: Keys, tasks: int, **project: Any
 ) -> tuple[str, str]:
@@ -71,14 +65,14 @@ def _project_with_experiment(
         "guidelines": {"goal": "Label the sentiment (v1)."},
         **project,
     }
-    created = _post(client, keys.requester, "/v1/projects", body)
-    _post(
+    created = post_ok(client, keys.requester, "/v1/projects", body)
+    post_ok(
         client,
         keys.requester,
         f"/v1/projects/{created['id']}/guidelines",
         {"goal": "Label the sentiment and say why (v2)."},
     )
-    experiment = _post(
+    experiment = post_ok(
         client,
         keys.requester,
         f"/v1/projects/{created['id']}/experiments",
@@ -100,7 +94,7 @@ def _project_with_experiment(
         },
     )
     items = [{"unique_id": f"t{i}", "payload": {"review": f"Review {i}"}} for i in range(tasks)]
-    _post(client, keys.requester, f"/v1/projects/{created['id']}/tasks", {"tasks": items})
+    post_ok(client, keys.requester, f"/v1/projects/{created['id']}/tasks", {"tasks": items})
     return created["id"], experiment["id"]
 
 
@@ -111,7 +105,7 @@ def test_each_arm_leases_validates_and_records_its_own_version(
     arms: dict[int, int] = {1: 0, 2: 0}
     for step in range(24):
         key = keys.workers[step % len(keys.workers)]
-        lease = _post(client, key, "/v1/work/next", {"project_id": project_id})
+        lease = post_ok(client, key, "/v1/work/next", {"project_id": project_id})
         version = lease["guidelines"]["version"]
         arms[version] += 1
         challenger = version == 2
@@ -122,7 +116,7 @@ def test_each_arm_leases_validates_and_records_its_own_version(
         )
         if challenger:
             assert terse.status_code == 422, terse.text
-            _post(client, key, f"/v1/work/{lease['id']}/submit", {"answer": JUSTIFIED})
+            post_ok(client, key, f"/v1/work/{lease['id']}/submit", {"answer": JUSTIFIED})
         else:
             assert terse.status_code == 201, terse.text
         responses = client.get(
@@ -141,21 +135,21 @@ def test_rework_is_served_the_arm_it_was_made_under(client: TestClient, keys: Ke
     )
     author = keys.workers[0]
     while True:
-        lease = _post(client, author, "/v1/work/next", {"project_id": project_id})
+        lease = post_ok(client, author, "/v1/work/next", {"project_id": project_id})
         if lease["guidelines"]["version"] == 2:
             break
-        _post(client, author, f"/v1/work/{lease['id']}/submit", {"answer": TERSE})
-    _post(client, author, f"/v1/work/{lease['id']}/submit", {"answer": JUSTIFIED})
-    _post(client, keys.requester, f"/v1/experiments/{experiment_id}/stop")
+        post_ok(client, author, f"/v1/work/{lease['id']}/submit", {"answer": TERSE})
+    post_ok(client, author, f"/v1/work/{lease['id']}/submit", {"answer": JUSTIFIED})
+    post_ok(client, keys.requester, f"/v1/experiments/{experiment_id}/stop")
     reviewed = None
     while reviewed != lease["task"]["id"]:
-        item = _post(client, keys.reviewer, "/v1/reviews/next", {"project_id": project_id})
+        item = post_ok(client, keys.reviewer, "/v1/reviews/next", {"project_id": project_id})
         reviewed = item["task_id"]
         verdict = {"verdict": "reject", "reason": "Quote the words."}
         if reviewed != lease["task"]["id"]:
             verdict = {"verdict": "accept"}
-        _post(client, keys.reviewer, f"/v1/reviews/{item['response_id']}", verdict)
-    again = _post(client, author, "/v1/work/next", {"project_id": project_id})
+        post_ok(client, keys.reviewer, f"/v1/reviews/{item['response_id']}", verdict)
+    again = post_ok(client, author, "/v1/work/next", {"project_id": project_id})
     assert again["id"] == lease["id"]
     assert again["guidelines"]["version"] == 2
     assert again["project"]["template"] == SERVED_VARIANT
@@ -163,7 +157,7 @@ def test_rework_is_served_the_arm_it_was_made_under(client: TestClient, keys: Ke
         f"/v1/work/{again['id']}/submit", json={"answer": TERSE}, headers=headers(author)
     )
     assert terse.status_code == 422
-    _post(client, author, f"/v1/work/{again['id']}/submit", {"answer": JUSTIFIED})
+    post_ok(client, author, f"/v1/work/{again['id']}/submit", {"answer": JUSTIFIED})
     responses = client.get(
         f"/v1/tasks/{lease['task']['id']}/responses", headers=headers(keys.requester)
     ).json()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
 
 from assay.config import Settings
 from assay.services.keys import create_api_key
@@ -25,6 +28,13 @@ class Keys:
 def headers(key: str) -> dict[str, str]:
     """The Authorization header for a key."""
     return {"Authorization": f"Bearer {key}"}
+
+
+def post_ok(client: TestClient, key: str, url: str, body: Any = None) -> Any:
+    """POST ``body`` (``{}`` when None) with ``key``, assert it succeeded, return the JSON."""
+    answer = client.post(url, json=body if body is not None else {}, headers=headers(key))
+    assert answer.status_code < 300, answer.text
+    return answer.json()
 
 
 def settings_for(database_url: str, tmp_path: Path) -> Settings:
