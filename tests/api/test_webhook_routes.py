@@ -44,7 +44,7 @@ def hooked_project(factory: SessionFactory, url: str, tasks: int) -> str:
         project = make_project(session, acme, callback_url=url)
         for _ in range(tasks):
             task = make_completed_task(session, project, [worker])
-            webhooks.enqueue_result_delivery(session, task.id)
+            webhooks.enqueue_result_delivery(session, project, task.id)
         session.commit()
         return project.id
 

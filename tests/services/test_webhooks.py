@@ -64,7 +64,7 @@ def seed(database_url: str, url: str | None, tasks: int = 1) -> Outbox:
         task_ids = []
         for _ in range(tasks):
             task = make_completed_task(session, project, workers)
-            webhooks.enqueue_result_delivery(session, task.id)
+            webhooks.enqueue_result_delivery(session, project, task.id)
             task_ids.append(task.id)
         session.commit()
         return Outbox(factory, org.id, project.id, project.webhook_secret, task_ids)
@@ -128,9 +128,9 @@ def test_enqueue_is_part_of_the_callers_transaction(database_url: str) -> None:
         hooked_task = make_completed_task(session, hooked, [worker])
         silent_task = make_completed_task(session, silent, [worker])
         session.commit()
-        webhooks.enqueue_result_delivery(session, hooked_task.id)
+        webhooks.enqueue_result_delivery(session, hooked, hooked_task.id)
         session.rollback()
-        webhooks.enqueue_result_delivery(session, silent_task.id)
+        webhooks.enqueue_result_delivery(session, silent, silent_task.id)
         session.commit()
         assert session.scalars(select(WebhookDelivery)).all() == []
     engine.dispose()
@@ -156,7 +156,7 @@ def test_enqueue_sees_the_unflushed_result_of_its_transaction(database_url: str)
                 response_ids=[response.id],
             )
         )
-        webhooks.enqueue_result_delivery(session, task.id)
+        webhooks.enqueue_result_delivery(session, project, task.id)
         session.commit()
         [row] = session.scalars(select(WebhookDelivery)).all()
         assert row.payload["task"]["result"]["response_ids"] == [response.id]

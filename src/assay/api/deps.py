@@ -12,7 +12,7 @@ from assay.config import Settings
 from assay.errors import Unauthenticated
 from assay.services.actor import Actor
 from assay.services.keys import authenticate
-from assay.store import Session, SessionFactory
+from assay.store import Session, SessionFactory, begin_reading
 
 T = TypeVar("T")
 _bearer = HTTPBearer(auto_error=False, description="An Assay API key: `assay keys create`.")
@@ -48,8 +48,10 @@ def get_actor(
     """The authenticated caller; every /v1 route depends on this."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthenticated()
+    # Authentication only reads: it takes no write lock, and its transaction ends here so
+    # the handler starts clean.
+    begin_reading(session)
     actor = authenticate(session, credentials.credentials)
-    # Authentication only reads; end its implicit transaction so the handler starts clean.
     session.rollback()
     return actor
 

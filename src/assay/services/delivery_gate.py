@@ -311,7 +311,7 @@ def release(
             actor=actor,
         )
     session.flush()
-    enqueue_result_delivery(session, task.id)
+    enqueue_result_delivery(session, project, task.id)
     return gate
 
 

@@ -106,7 +106,7 @@ def authenticate(session: Session, secret: str) -> Actor:
     """The actor behind a bearer key, or Unauthenticated."""
     if not secret.startswith(KEY_PREFIX):
         raise Unauthenticated("That is not an Assay API key (they start with 'assay_').")
-    key = store.get_api_key_by_hash(session, hash_key(secret))
+    key = store.get_key_holder(session, hash_key(secret))
     if key is None:
         raise Unauthenticated("Unknown or revoked API key.")
     return Actor(org_id=key.org_id, role=Role(key.role), key_id=key.id, worker_id=key.worker_id)

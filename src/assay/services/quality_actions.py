@@ -317,7 +317,7 @@ def complete_task(
     )
     work_store.save_result(session, result)
     if project.quality_target is None:
-        enqueue_result_delivery(session, task.id)
+        enqueue_result_delivery(session, project, task.id)
     else:
         gate_completed_task(session, project, task)
 

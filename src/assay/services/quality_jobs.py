@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from assay.domain.enums import Role
@@ -62,18 +62,33 @@ DELAY_SECONDS = 5.0
 SPACING = 4.0
 
 
+# Per project, when a recompute this process saw pending is due. Until then there is no need
+# to look again: the job cannot have run, and when it does it reads every submit made before.
+_pending_due: dict[str, datetime] = {}
+_PENDING_DUE_LIMIT = 10_000
+
+
 def schedule_recompute(session: Session, project: Project) -> None:
     """Enqueue the project's recompute in the caller's transaction (deduplicated; flushes)."""
     if project.kind != "standard":
         return
-    quality_store.enqueue_job_once(
+    now = utcnow()
+    known = _pending_due.get(project.id)
+    if known is not None and now < known:
+        return
+    due = quality_store.enqueue_job_once(
         session,
         org_id=project.org_id,
         kind=JOB_KIND,
         payload={"project_id": project.id},
         dedupe_key=_dedupe_key(project),
-        run_after=utcnow() + timedelta(seconds=DELAY_SECONDS),
+        run_after=now + timedelta(seconds=DELAY_SECONDS),
     )
+    # Only a job found committed is remembered: one added here rolls back with a failed submit.
+    if due is not None:
+        if len(_pending_due) > _PENDING_DUE_LIMIT:
+            _pending_due.clear()
+        _pending_due[project.id] = due
 
 
 def _dedupe_key(project: Project) -> str:

@@ -166,6 +166,6 @@ def _deliver_completed(session: Session, project: Project, task: Task) -> None:
     )
     store.save_result(session, result)
     if project.quality_target is None:
-        enqueue_result_delivery(session, task.id)
+        enqueue_result_delivery(session, project, task.id)
     else:
         gate_completed_task(session, project, task)

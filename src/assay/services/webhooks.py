@@ -34,6 +34,7 @@ from assay.store import Session, SessionFactory
 from assay.store import deliveries as store
 from assay.store.base import utcnow
 from assay.store.documents import get_task_record
+from assay.store.models import Project
 
 log = logging.getLogger(__name__)
 
@@ -98,23 +99,23 @@ def backoff_seconds(attempts: int, rng: random.Random | None = None) -> float:
     return ceiling / 2 + (rng or _JITTER).uniform(0, ceiling / 2)
 
 
-def enqueue_result_delivery(session: Session, task_id: str) -> None:
+def enqueue_result_delivery(session: Session, project: Project, task_id: str) -> None:
     """Put the task's result webhook in the outbox, inside the caller's transaction.
 
     Call it in the transaction that completes the task: the row commits (or rolls back) with
     the result. Flushes, never commits; does nothing when the project has no callback URL.
-    For internal callers only: the task id is trusted and sets the organisation scope.
+    For internal callers only: ``task_id`` is trusted to be one of ``project``'s tasks.
 
     Raises:
         NotFound: there is no such task.
 
     """
+    url = project.callback_url
+    if not url:
+        return
     task = get_task_record(session, task_id)
     if task is None:
         raise NotFound(f"No task {task_id!r}.")
-    url = store.get_callback_url(session, task.org_id, task.project_id)
-    if not url:
-        return
     document = build_task_documents(session, task.org_id, [task])[0]
     now = utcnow()
     delivery_id = store.new_delivery_id()

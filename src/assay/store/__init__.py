@@ -6,7 +6,13 @@ services commit.
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from assay.store.engine import backend_name, is_sqlite, make_engine, make_session_factory
+from assay.store.engine import (
+    backend_name,
+    begin_reading,
+    is_sqlite,
+    make_engine,
+    make_session_factory,
+)
 
 SessionFactory = sessionmaker[Session]
 
@@ -14,6 +20,7 @@ __all__ = [
     "Session",
     "SessionFactory",
     "backend_name",
+    "begin_reading",
     "is_sqlite",
     "make_engine",
     "make_session_factory",

@@ -87,13 +87,6 @@ def claim_due_deliveries(
     return list(session.scalars(claim))
 
 
-def get_callback_url(session: Session, org_id: str, project_id: str) -> str | None:
-    """Return where a project's webhooks go (None: the project has no callback URL)."""
-    return session.scalar(
-        select(Project.callback_url).where(Project.org_id == org_id, Project.id == project_id)
-    )
-
-
 def set_webhook_secret(session: Session, org_id: str, project_id: str, secret: str) -> bool:
     """Replace a project's signing secret; False if the organisation has no such project."""
     statement = (

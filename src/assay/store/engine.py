@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -13,6 +14,11 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session, sessionmaker
+
+try:
+    import fcntl
+except ImportError:  # Windows: one server process, so the in-process lock is enough
+    fcntl = None  # type: ignore[assignment]
 
 SNAPSHOT = "assay_snapshot"
 """Execution option marking a connection that only reads, from one consistent snapshot."""
@@ -37,15 +43,54 @@ def is_sqlite(url: str) -> bool:
 WRITER_WAIT_SECONDS = 10.0
 
 
-def _configure_sqlite(engine: Engine) -> None:
-    # One writer at a time, queued in-process: SQLite serialises writers anyway, and waiting on
-    # a Python lock is fair and immediate, where busy_timeout's sleep-and-retry makes tail
-    # latency balloon under concurrent requests (several seconds at 8 clients).
-    # A plain lock, because a transaction may begin in one thread and end in another (FastAPI
-    # runs dependencies and handlers on different pool threads). The wait is bounded: past it,
-    # SQLite's own busy_timeout arbitrates as if the lock were not there, so a transaction
-    # that is never closed (or a thread holding two) cannot hang everyone.
-    writer = threading.Lock()
+class _WriterLock:
+    """One SQLite writer at a time across this process's threads and, on POSIX, its siblings.
+
+    In-process, a plain lock, because a transaction may begin in one thread and end in
+    another (FastAPI runs dependencies and handlers on different pool threads). Across the
+    processes of ``assay serve --workers N``, an ``flock`` on a file beside the database: the
+    kernel wakes the next waiter the moment the holder lets go, where SQLite's busy_timeout
+    sleeps and retries (p99 past a second with two processes and eight clients). Only the
+    thread holding the in-process lock waits on the file, so one descriptor per process does.
+    The in-process wait is bounded: past it, SQLite's own busy_timeout arbitrates as if the
+    lock were not there, so a transaction that is never closed cannot hang everyone.
+    """
+
+    def __init__(self, lock_path: Path | None) -> None:
+        self._threads = threading.Lock()
+        self._lock_path = lock_path
+        self._fd: int | None = None
+        self._fd_pid = 0
+
+    def acquire(self) -> bool:
+        if not self._threads.acquire(timeout=WRITER_WAIT_SECONDS):
+            return False
+        try:
+            if self._lock_path is not None and fcntl is not None:
+                fd = self._fd
+                if fd is None or self._fd_pid != os.getpid():
+                    # A forked child shares its parent's descriptor, and with it the lock.
+                    fd = self._fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+                    self._fd_pid = os.getpid()
+                fcntl.flock(fd, fcntl.LOCK_EX)  # blocks with the GIL released
+        except BaseException:
+            self._threads.release()
+            raise
+        return True
+
+    def release(self) -> None:
+        try:
+            if self._fd is not None and fcntl is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            self._threads.release()
+
+
+def _configure_sqlite(engine: Engine, lock_path: Path | None) -> None:
+    # One writer at a time, queued: SQLite serialises writers anyway, and waiting on a lock is
+    # fair and immediate, where busy_timeout's sleep-and-retry makes tail latency balloon
+    # under concurrent requests (several seconds at 8 clients).
+    writer = _WriterLock(lock_path)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -67,7 +112,7 @@ def _configure_sqlite(engine: Engine) -> None:
             return
         # IMMEDIATE takes the write lock up front: two writers never both read then fail to
         # upgrade (SQLITE_BUSY mid-transaction); other processes queue on busy_timeout.
-        if writer.acquire(timeout=WRITER_WAIT_SECONDS):
+        if writer.acquire():
             connection.info["assay_writer"] = True
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
@@ -156,7 +201,8 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
             **pool,
             **json_options,
         )
-        _configure_sqlite(engine)
+        lock_path = Path(f"{database}.writer") if database and database != ":memory:" else None
+        _configure_sqlite(engine, lock_path)
         _refuse_writes_in_snapshots(engine)
         return engine
     engine = create_engine(
@@ -181,6 +227,20 @@ def _snapshot_options(engine: Engine) -> dict[str, Any]:
         # One snapshot for every statement of the transaction, and no row locks taken.
         return {SNAPSHOT: True, "isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
     return {SNAPSHOT: True}
+
+
+def begin_reading(session: Session) -> None:
+    """Open the session's transaction as a reader, unless one is open already.
+
+    On SQLite, a plain BEGIN that neither takes nor waits for the write lock; the request's
+    first reads (authenticating the caller) then do not queue behind writers. End it
+    (``rollback``) before writing: the next transaction begins as a writer again. PostgreSQL
+    readers never wait for writers, so there it changes nothing.
+    """
+    bind = session.get_bind()
+    if session.in_transaction() or isinstance(bind, Connection) or bind.dialect.name != "sqlite":
+        return
+    session.connection(execution_options={SNAPSHOT: True})
 
 
 @contextmanager

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import NamedTuple
+
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from assay.store.base import new_id, utcnow
@@ -47,11 +49,25 @@ def insert_api_key(
     return key
 
 
-def get_api_key_by_hash(session: Session, key_hash: str) -> ApiKey | None:
-    """The live (unrevoked) key with this hash."""
-    return session.scalar(
-        select(ApiKey).where(ApiKey.key_hash == key_hash, ApiKey.revoked_at.is_(None))
-    )
+class KeyHolder(NamedTuple):
+    """Who a live key speaks for: what authenticating a request needs of it."""
+
+    id: str
+    org_id: str
+    role: str
+    worker_id: str | None
+
+
+# Every request runs it: built once, and reading four columns rather than a whole ApiKey.
+_LIVE_KEY = select(ApiKey.id, ApiKey.org_id, ApiKey.role, ApiKey.worker_id).where(
+    ApiKey.key_hash == bindparam("key_hash"), ApiKey.revoked_at.is_(None)
+)
+
+
+def get_key_holder(session: Session, key_hash: str) -> KeyHolder | None:
+    """Who the live (unrevoked) key with this hash speaks for."""
+    row = session.connection().execute(_LIVE_KEY, {"key_hash": key_hash}).first()
+    return None if row is None else KeyHolder(*row)
 
 
 def get_api_key(session: Session, org_id: str, key_id: str) -> ApiKey | None:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from assay.store.base import new_id, utcnow
 from assay.store.jobs import insert_job
-from assay.store.models import Assignment, Response, Review, Task
+from assay.store.models import Assignment, Job, Response, Review, Task
 from assay.store.models.quality_ops import (
     QualityAction,
     QualityAlarm,
@@ -395,13 +395,18 @@ def enqueue_job_once(
     payload: dict[str, Any],
     dedupe_key: str,
     run_after: datetime,
-) -> None:
+) -> datetime | None:
     """Add a pending job unless one with ``dedupe_key`` is pending; never fails the caller.
 
-    Two submits racing to enqueue the same project's recompute both find no pending job; the
-    second insert then breaks the key's unique index. That is harmless (the first one's job
-    will run), so it is undone in a savepoint instead of failing the submit.
+    Returns when the already pending job is due (None when this call added one, or lost a
+    race to add it). Two submits racing to enqueue the same project's recompute both find no
+    pending job; the second insert then breaks the key's unique index. That is harmless (the
+    first one's job will run), so it is undone in a savepoint instead of failing the submit.
     """
+    pending = select(Job.run_after).where(Job.dedupe_key == dedupe_key, Job.status == "pending")
+    due: datetime | None = session.scalar(pending)
+    if due is not None:
+        return due
     try:
         with session.begin_nested():
             insert_job(
@@ -414,4 +419,5 @@ def enqueue_job_once(
                 max_attempts=8,
             )
     except IntegrityError:
-        return
+        pass
+    return None

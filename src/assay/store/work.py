@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import case, func, select
+from functools import cache
+from typing import cast
+
+from sqlalchemy import Executable, Table, case, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assay.errors import Conflict
+from assay.store.base import utcnow
+from assay.store.engine import backend_name
 from assay.store.models import Assignment, Response, Result, Review
 
 
@@ -51,10 +58,43 @@ def get_result(session: Session, task_id: str) -> Result | None:
     return session.get(Result, task_id)
 
 
+# What a new result sets; the rest (created_at, delivered_at) an existing row keeps.
+_RESULT_FIELDS = (
+    "org_id",
+    "project_id",
+    "answer",
+    "confidence",
+    "details",
+    "method",
+    "method_version",
+    "response_ids",
+)
+
+
+@cache
+def _result_upsert(postgres: bool) -> Executable:
+    dialect_insert = postgresql_insert if postgres else sqlite_insert
+    statement = dialect_insert(cast("Table", Result.__table__))
+    replaced = {name: statement.excluded[name] for name in (*_RESULT_FIELDS, "updated_at")}
+    return statement.on_conflict_do_update(index_elements=["task_id"], set_=replaced)
+
+
 def save_result(session: Session, result: Result) -> None:
-    """Insert or replace a task's result."""
-    session.merge(result)
-    session.flush()
+    """Insert or replace a task's result.
+
+    One statement, built once (``INSERT ... ON CONFLICT DO UPDATE``), where ``merge`` would
+    read the row first; a result the session already holds is merged, so that copy stays
+    current.
+    """
+    if session.identity_map.get(session.identity_key(Result, result.task_id)) is not None:
+        session.merge(result)
+        session.flush()
+        return
+    session.flush()  # the statement below goes to the connection, past the session
+    row = {name: getattr(result, name) for name in _RESULT_FIELDS}
+    row.update(task_id=result.task_id, created_at=utcnow(), updated_at=utcnow())
+    statement = _result_upsert(backend_name(session) == "postgresql")
+    session.connection().execute(statement, row)
 
 
 def list_reviews_for_responses(session: Session, response_ids: list[str]) -> list[Review]:
