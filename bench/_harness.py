@@ -127,7 +127,7 @@ def assay_server(db_url: str, data_dir: Path | None = None, workers: int = 1) ->
     """``assay serve`` as a subprocess on 127.0.0.1; yields its base URL once it answers.
 
     ``workers`` server processes share the port (``assay serve --workers``), as a
-    deployment gives each core one; SQLite is best served by one (it has one writer).
+    deployment gives each core one (SQLite's writers then queue on a lock file they share).
     """
     port = _free_port()
     with tempfile.TemporaryDirectory(prefix="assay-bench-data-") as scratch:
@@ -161,21 +161,6 @@ def _wait_until_up(base_url: str, process: subprocess.Popen[str]) -> None:
             pass
         time.sleep(0.2)
     raise RuntimeError("assay serve did not answer /healthz within 120 s")
-
-
-def keep_workers_working(base_url: str, requester_key: str, project_id: str) -> None:
-    """Turn off the project's automatic quality actions (flags are still raised).
-
-    A bench worker answers hundreds of tasks a minute by rote, so the quality job would soon
-    pause it as a spammer, and the rest of the run would measure refusals, not work.
-    """
-    answer = httpx.put(
-        f"{base_url}/v1/projects/{project_id}/quality/settings",
-        json={"settings": {"automatic_actions": False}},
-        headers={"Authorization": f"Bearer {requester_key}"},
-        timeout=60,
-    )
-    answer.raise_for_status()
 
 
 def run_label_studio(clients: str, seconds: int, tasks: int) -> list[dict[str, Any]]:

@@ -5,8 +5,9 @@ Run from the repository root: ``.venv/bin/python bench/work_loop.py [--quick] [-
 Each backend gets a fresh database and server with one redundancy-1 project of ``--tasks``
 tasks (the same shape as the Label Studio baseline: one single-choice question). Each worker is a
 thread with its own SDK client and worker key, repeating ``next_task`` then ``submit`` for
-``--seconds``. The project's automatic quality actions are off: the quality job still runs
-(and costs what it costs), but would otherwise pause the rote bench workers within seconds.
+``--seconds``. The quality job runs with the project's automatic actions on, as in production
+(a worker alone on redundancy-1 tasks without gold is left unjudged, not paused). The server
+runs one process per core (``--workers``), as a deployment would.
 Reports responses/s, p50/p99 latency of each call and of the whole cycle, errors, and
 duplicates (a task answered more often than its redundancy). Label Studio's loop
 runs afterwards in the same run for the ratio. Writes ``bench/results/work_loop.json``.
@@ -15,6 +16,7 @@ runs afterwards in the same run for the ratio. Writes ``bench/results/work_loop.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import threading
 import time
@@ -29,7 +31,6 @@ from _harness import (
     create_key,
     database,
     emit,
-    keep_workers_working,
     percentile,
     ratio,
     run_label_studio,
@@ -132,7 +133,6 @@ def bench_backend(
             for n in clients:
                 # A fresh project per run, so every run starts from a full queue.
                 project = admin.create_project(f"loop {n}", SENTIMENT_TEMPLATE, redundancy=1)
-                keep_workers_working(base_url, requester, project.id)
                 admin.submit_tasks(project.id, tasks(count))
                 result = run_loop(base_url, keys[:n], project.id, seconds)
                 record = {"bench": "assay_loop", "backend": backend, "server_workers": workers}
@@ -170,7 +170,9 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=50_000)
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8])
     parser.add_argument("--backend", choices=BACKENDS, action="append")
-    parser.add_argument("--workers", type=int, default=1, help="Server processes.")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="Server processes (one per core)."
+    )
     args = parser.parse_args()
     seconds = 5 if args.quick else args.seconds
     count = 10_000 if args.quick else args.tasks

@@ -232,15 +232,18 @@ def _snapshot_options(engine: Engine) -> dict[str, Any]:
 def begin_reading(session: Session) -> None:
     """Open the session's transaction as a reader, unless one is open already.
 
-    On SQLite, a plain BEGIN that neither takes nor waits for the write lock; the request's
-    first reads (authenticating the caller) then do not queue behind writers. End it
-    (``rollback``) before writing: the next transaction begins as a writer again. PostgreSQL
-    readers never wait for writers, so there it changes nothing.
+    For the request's first reads (authenticating the caller), which then neither queue
+    behind writers nor cost a transaction: on SQLite a plain BEGIN that takes no write lock;
+    on PostgreSQL autocommit, so each read is one round trip with no BEGIN and ROLLBACK
+    around it. End it (``rollback``) before writing: the next transaction is a normal one.
     """
     bind = session.get_bind()
-    if session.in_transaction() or isinstance(bind, Connection) or bind.dialect.name != "sqlite":
+    if session.in_transaction() or isinstance(bind, Connection):
         return
-    session.connection(execution_options={SNAPSHOT: True})
+    reading = (
+        {SNAPSHOT: True} if bind.dialect.name == "sqlite" else {"isolation_level": "AUTOCOMMIT"}
+    )
+    session.connection(execution_options=reading)
 
 
 @contextmanager
