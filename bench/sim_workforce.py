@@ -57,7 +57,6 @@ from _sim_crowd import (  # noqa: E402
 from assay.api.routes import experiments as experiment_routes  # noqa: E402
 from assay.api.routes import quality as quality_routes  # noqa: E402
 from assay.config import Settings  # noqa: E402
-from assay.services import work as work_service  # noqa: E402
 from assay.services.keys import create_api_key  # noqa: E402
 from assay.store import make_engine, make_session_factory  # noqa: E402
 from assay.store.migrate import upgrade  # noqa: E402
@@ -85,34 +84,15 @@ def headers(key: str) -> dict[str, str]:
 
 
 @contextmanager
-def seeded_gold_injection(seed: int) -> Iterator[None]:
-    """Draw the server's gold injection from a seeded generator for the run, then restore it.
+def app(tmp: Path, seed: int) -> Iterator[tuple[TestClient, Settings]]:
+    """A migrated SQLite database and the API with the quality routers mounted.
 
-    ``claim_next`` decides per request whether to serve gold with a fresh, unseeded
-    ``random.Random()``, and the API gives no way to seed it; so who sees which gold task,
-    and everything downstream, differed between runs of one seed. Only that draw's source
-    changes here: the routes and services run as they are.
+    The server's own draws (which lease is gold, review sampling) are seeded too, so a run of
+    one seed repeats exactly.
     """
-    original = work_service.claim_next
-    rng = random.Random(f"{seed}:gold-injection")
-
-    def claim_next(*args: Any, **kwargs: Any) -> Any:
-        kwargs.setdefault("rng", rng)
-        return original(*args, **kwargs)
-
-    work_service.claim_next = claim_next  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        work_service.claim_next = original  # type: ignore[assignment]
-
-
-@contextmanager
-def app(tmp: Path) -> Iterator[tuple[TestClient, Settings]]:
-    """A migrated SQLite database and the API with the quality routers mounted."""
     url = f"sqlite:///{tmp}/sim.db"
     upgrade(url)
-    settings = Settings(database_url=url, data_dir=tmp / "data")
+    settings = Settings(database_url=url, data_dir=tmp / "data", random_seed=seed)
     with TestClient(app_with(settings, quality_routes.router, experiment_routes.router)) as client:
         yield client, settings
 
@@ -401,9 +381,8 @@ def one_run(quality: bool, limit: int | None, seed: int, every: int) -> dict[str
     rng = random.Random(seed)
     started = time.perf_counter()
     with (
-        seeded_gold_injection(seed),
         tempfile.TemporaryDirectory() as tmp,
-        app(Path(tmp)) as (client, settings),
+        app(Path(tmp), seed) as (client, settings),
     ):
         requester, workers = make_crowd(settings, seed)
         project_id, item_of, gold = setup_project(client, requester, truth, quality, rng)

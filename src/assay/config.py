@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     # Key used to encrypt secrets at rest (model endpoint keys); generated into data_dir if unset.
     secret_key: str | None = None
     session_secret: str | None = None
+    # Seeds the server's random draws (gold injection, A/B sides, review sampling), so a
+    # simulation replayed request by request repeats exactly. Unset (fresh draws) in production.
+    random_seed: int | None = None
 
     def resolved_database_url(self) -> str:
         """The database URL, falling back to the SQLite file under the data directory."""

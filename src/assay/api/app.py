@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -78,6 +79,7 @@ def create_app(settings: Settings, *, background: bool = False) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = session_factory
+    app.state.rng = None if settings.random_seed is None else random.Random(settings.random_seed)
     install_error_handlers(app)
     document_error_shape(app)
     for router in ROUTERS:

@@ -13,6 +13,7 @@ from assay.errors import Unauthenticated
 from assay.services.actor import Actor
 from assay.services.keys import authenticate
 from assay.store import Session, SessionFactory, begin_reading
+from assay.web import deps as web_deps
 
 T = TypeVar("T")
 _bearer = HTTPBearer(auto_error=False, description="An Assay API key: `assay keys create`.")
@@ -37,6 +38,9 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+# The web pages and the API share the server's draws (defined with the pages, the lower layer).
+RngDep = web_deps.RngDep
+server_rng = web_deps.server_rng
 SessionDep = Annotated[Session, Depends(get_session)]
 SessionFactoryDep = Annotated[SessionFactory, Depends(get_session_factory)]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -26,6 +27,15 @@ def get_db(request: Request) -> Iterator[Session]:
 
 
 DbDep = Annotated[Session, Depends(get_db)]
+
+
+def server_rng(request: Request) -> random.Random | None:
+    """The server's seeded generator (``ASSAY_RANDOM_SEED``), or None for fresh draws."""
+    rng: random.Random | None = request.app.state.rng
+    return rng
+
+
+RngDep = Annotated[random.Random | None, Depends(server_rng)]
 
 
 def optional_identity(request: Request, db: DbDep) -> WebIdentity | None:

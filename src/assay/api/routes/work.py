@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
-from assay.api.deps import ActorDep, BearerDep, SessionDep, run_as_actor
+from assay.api.deps import ActorDep, BearerDep, SessionDep, run_as_actor, server_rng
 from assay.api.raw_body import RawBodyDep, documented_body, parse_body
 from assay.api.schemas.work import (
     AssignmentPublic,
@@ -63,10 +63,11 @@ async def next_task(
     404 `no_task_available` when nothing is waiting. The lease lasts the project's
     `lease_seconds`; extend it with heartbeats.
     """
+    rng = server_rng(request)
 
     def lease(session: Session, actor: Actor) -> AssignmentPublic:
         body = parse_body(NextRequest, raw_body)
-        return _public(service.claim_next(session, actor, body.project_id))
+        return _public(service.claim_next(session, actor, body.project_id, rng=rng))
 
     # The hot path: session, authentication, then the body and the claim, on one pool thread
     # (see deps.run_as_actor); like every route, a bad key is refused before a bad body.
@@ -86,6 +87,7 @@ async def submit(
     response: Response,
 ) -> SubmitPublic:
     """Submit the answer. Retrying the same submit returns the same response (200, `replayed`)."""
+    rng = server_rng(request)
 
     def store(session: Session, actor: Actor) -> SubmitPublic:
         body = parse_body(SubmitRequest, raw_body)
@@ -96,6 +98,7 @@ async def submit(
             body.answer,
             active_time_ms=body.active_time_ms,
             telemetry=body.telemetry,
+            rng=rng,
         )
         # Read while the session is open: a replay rolled back, which expires what it loaded.
         return SubmitPublic(

@@ -20,7 +20,7 @@ from assay.services import (
 )
 from assay.services import media as media_service
 from assay.services.media import BlobStore
-from assay.web.deps import CsrfDep, DbDep, IdentityDep
+from assay.web.deps import CsrfDep, DbDep, IdentityDep, RngDep
 from assay.web.errors import WebRoute
 from assay.web.render import render
 from assay.web.task_view import guidelines_data, task_page_data
@@ -84,10 +84,10 @@ def queue_page(request: Request, db: DbDep, identity: IdentityDep) -> Response:
     return render(request, "queue.html", context)
 
 
-def _claim_url(db: DbDep, identity: IdentityDep, project_id: str | None) -> str:
+def _claim_url(db: DbDep, identity: IdentityDep, project_id: str | None, rng: RngDep) -> str:
     """Where the worker goes next: a new lease, a test's result, or back to the queue."""
     try:
-        lease = work.claim_next(db, identity.actor, project_id)
+        lease = work.claim_next(db, identity.actor, project_id, rng=rng)
     except NoTaskAvailable:
         if project_id is not None and _is_test(db, identity, project_id):
             return f"/qualifications/{quote(project_id)}"
@@ -105,19 +105,22 @@ def _is_test(db: DbDep, identity: IdentityDep, project_id: str) -> bool:
 
 @router.post("/work/start")
 def start_work(
-    db: DbDep, identity: CsrfDep, project_id: Annotated[str, Form(max_length=64)] = ""
+    db: DbDep,
+    identity: CsrfDep,
+    rng: RngDep,
+    project_id: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     """Lease a task (from one project, or the best of all) and open it."""
-    url = _claim_url(db, identity, project_id or None)
+    url = _claim_url(db, identity, project_id or None, rng)
     if url.startswith("/queue"):
         url = "/queue?notice=empty"
     return RedirectResponse(url, status_code=303)
 
 
 @router.post("/work/next")
-def next_task(body: NextIn, db: DbDep, identity: CsrfDep) -> Response:
+def next_task(body: NextIn, db: DbDep, identity: CsrfDep, rng: RngDep) -> Response:
     """For the task script after a submit or skip: the URL to go to next."""
-    return JSONResponse({"url": _claim_url(db, identity, body.project_id)})
+    return JSONResponse({"url": _claim_url(db, identity, body.project_id, rng)})
 
 
 @router.get("/work/{assignment_id}")
@@ -149,7 +152,9 @@ def heartbeat(assignment_id: str, body: HeartbeatIn, db: DbDep, identity: CsrfDe
 
 
 @router.post("/work/{assignment_id}/submit")
-def submit(assignment_id: str, body: SubmitIn, db: DbDep, identity: CsrfDep) -> Response:
+def submit(
+    assignment_id: str, body: SubmitIn, db: DbDep, identity: CsrfDep, rng: RngDep
+) -> Response:
     """Submit the answer (validated against the template) with timing and telemetry."""
     result = submissions.submit_response(
         db,
@@ -158,6 +163,7 @@ def submit(assignment_id: str, body: SubmitIn, db: DbDep, identity: CsrfDep) -> 
         body.answer,
         active_time_ms=body.active_time_ms,
         telemetry=body.telemetry,
+        rng=rng,
     )
     return JSONResponse({"response_id": result.response.id, "replayed": result.replayed})
 
