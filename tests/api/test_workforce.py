@@ -4,13 +4,14 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.support.api import SENTIMENT_TEMPLATE, Keys, headers, sentiment_project, sentiment_tasks
-
-
-def _post(client: TestClient, key: str, url: str, body: dict[str, Any]) -> Any:
-    answer = client.post(url, json=body, headers=headers(key))
-    assert answer.status_code < 300, answer.text
-    return answer.json()
+from tests.support.api import (
+    SENTIMENT_TEMPLATE,
+    Keys,
+    headers,
+    post_ok,
+    sentiment_project,
+    sentiment_tasks,
+)
 
 
 def _worker_id(client: TestClient, key: str) -> str:
@@ -18,8 +19,8 @@ def _worker_id(client: TestClient, key: str) -> str:
 
 
 def _answer_next(client: TestClient, key: str, vote: str, project_id: str | None = None) -> Any:
-    lease = _post(client, key, "/v1/work/next", {"project_id": project_id})
-    _post(client, key, f"/v1/work/{lease['id']}/submit", {"answer": {"sentiment": vote}})
+    lease = post_ok(client, key, "/v1/work/next", {"project_id": project_id})
+    post_ok(client, key, f"/v1/work/{lease['id']}/submit", {"answer": {"sentiment": vote}})
     return lease
 
 
@@ -27,17 +28,17 @@ def test_passing_a_qualification_grants_the_skill_and_opens_the_project(
     client: TestClient, keys: Keys
 ) -> None:
     worker = keys.workers[0]
-    gated = _post(
+    gated = post_ok(
         client,
         keys.requester,
         "/v1/projects",
         sentiment_project(required_skills=["reviews.sentiment:advanced"]),
     )
-    _post(
+    post_ok(
         client, keys.requester, f"/v1/projects/{gated['id']}/tasks", {"tasks": sentiment_tasks(2)}
     )
     assert client.post("/v1/work/next", json={}, headers=headers(worker)).status_code == 404
-    test = _post(
+    test = post_ok(
         client,
         keys.requester,
         "/v1/qualifications",
@@ -64,13 +65,13 @@ def test_passing_a_qualification_grants_the_skill_and_opens_the_project(
     assert client.get("/v1/me", headers=headers(worker)).json()["skills"] == {
         "reviews.sentiment": "advanced"
     }
-    lease = _post(client, worker, "/v1/work/next", {})
+    lease = post_ok(client, worker, "/v1/work/next", {})
     assert lease["project"]["id"] == gated["id"]
 
 
 def test_failing_a_qualification_grants_nothing(client: TestClient, keys: Keys) -> None:
     worker = keys.workers[1]
-    test = _post(
+    test = post_ok(
         client,
         keys.requester,
         "/v1/qualifications",
@@ -93,10 +94,10 @@ def test_failing_a_qualification_grants_nothing(client: TestClient, keys: Keys) 
 
 
 def test_locale_routing(client: TestClient, keys: Keys) -> None:
-    project = _post(
+    project = post_ok(
         client, keys.requester, "/v1/projects", sentiment_project(required_locales=["pt-BR"])
     )
-    _post(
+    post_ok(
         client, keys.requester, f"/v1/projects/{project['id']}/tasks", {"tasks": sentiment_tasks(1)}
     )
     worker = keys.workers[0]
@@ -110,7 +111,7 @@ def test_locale_routing(client: TestClient, keys: Keys) -> None:
 
 
 def test_gold_is_injected_hidden_and_misses_are_explained(client: TestClient, keys: Keys) -> None:
-    project = _post(
+    project = post_ok(
         client,
         keys.requester,
         "/v1/projects",
@@ -128,12 +129,12 @@ def test_gold_is_injected_hidden_and_misses_are_explained(client: TestClient, ke
             "gold_answer": {"sentiment": "neg"},
         },
     ]
-    _post(client, keys.requester, f"/v1/projects/{project['id']}/tasks", {"tasks": tasks})
+    post_ok(client, keys.requester, f"/v1/projects/{project['id']}/tasks", {"tasks": tasks})
     worker = keys.workers[2]
-    lease = _post(client, worker, "/v1/work/next", {})
+    lease = post_ok(client, worker, "/v1/work/next", {})
     assert lease["task"]["payload"] == {"review": "Great, broke again."}
     assert "gold" not in str(lease).lower()
-    submitted = _post(
+    submitted = post_ok(
         client, worker, f"/v1/work/{lease['id']}/submit", {"answer": {"sentiment": "pos"}}
     )
     assert "gold" not in str(submitted).lower()
@@ -150,7 +151,7 @@ def test_gold_is_injected_hidden_and_misses_are_explained(client: TestClient, ke
 def test_reject_sends_work_back_for_rework_then_accept_completes(
     client: TestClient, keys: Keys
 ) -> None:
-    project = _post(
+    project = post_ok(
         client,
         keys.requester,
         "/v1/projects",
@@ -158,12 +159,12 @@ def test_reject_sends_work_back_for_rework_then_accept_completes(
             redundancy=1, review_policy={"stages": [{"name": "review", "on_reject": "rework"}]}
         ),
     )
-    _post(
+    post_ok(
         client, keys.requester, f"/v1/projects/{project['id']}/tasks", {"tasks": sentiment_tasks(1)}
     )
     author = keys.workers[0]
     first = _answer_next(client, author, "pos")
-    item = _post(client, keys.reviewer, "/v1/reviews/next", {})
+    item = post_ok(client, keys.reviewer, "/v1/reviews/next", {})
     assert item["answer"] == {"sentiment": "pos"} and item["stage"] == "review"
     no_reason = client.post(
         f"/v1/reviews/{item['response_id']}",
@@ -171,7 +172,7 @@ def test_reject_sends_work_back_for_rework_then_accept_completes(
         headers=headers(keys.reviewer),
     )
     assert no_reason.status_code == 422
-    _post(
+    post_ok(
         client,
         keys.reviewer,
         f"/v1/reviews/{item['response_id']}",
@@ -179,11 +180,11 @@ def test_reject_sends_work_back_for_rework_then_accept_completes(
     )
     rework = client.get("/v1/me/rework", headers=headers(author)).json()
     assert rework[0]["rework_reason"] == "It is sarcastic: negative."
-    again = _post(client, author, "/v1/work/next", {})
+    again = post_ok(client, author, "/v1/work/next", {})
     assert again["id"] == first["id"] and again["draft"] == {"answer": {"sentiment": "pos"}}
-    _post(client, author, f"/v1/work/{again['id']}/submit", {"answer": {"sentiment": "neg"}})
-    item = _post(client, keys.reviewer, "/v1/reviews/next", {})
-    _post(client, keys.reviewer, f"/v1/reviews/{item['response_id']}", {"verdict": "accept"})
+    post_ok(client, author, f"/v1/work/{again['id']}/submit", {"answer": {"sentiment": "neg"}})
+    item = post_ok(client, keys.reviewer, "/v1/reviews/next", {})
+    post_ok(client, keys.reviewer, f"/v1/reviews/{item['response_id']}", {"verdict": "accept"})
     detail = client.get(f"/v1/tasks/{first['task']['id']}", headers=headers(keys.requester)).json()
     assert detail["state"] == "complete" and detail["result"]["answer"] == {"sentiment": "neg"}
     assert [r["status"] for r in detail["responses"]] == ["rejected", "accepted"]
@@ -193,7 +194,7 @@ def test_reject_sends_work_back_for_rework_then_accept_completes(
 def test_reject_with_reassign_gives_the_task_to_someone_else(
     client: TestClient, keys: Keys
 ) -> None:
-    project = _post(
+    project = post_ok(
         client,
         keys.requester,
         "/v1/projects",
@@ -201,12 +202,12 @@ def test_reject_with_reassign_gives_the_task_to_someone_else(
             redundancy=1, review_policy={"stages": [{"name": "review", "on_reject": "reassign"}]}
         ),
     )
-    _post(
+    post_ok(
         client, keys.requester, f"/v1/projects/{project['id']}/tasks", {"tasks": sentiment_tasks(1)}
     )
     _answer_next(client, keys.workers[0], "pos")
-    item = _post(client, keys.reviewer, "/v1/reviews/next", {})
-    _post(
+    item = post_ok(client, keys.reviewer, "/v1/reviews/next", {})
+    post_ok(
         client,
         keys.reviewer,
         f"/v1/reviews/{item['response_id']}",
@@ -223,28 +224,28 @@ def test_reject_with_reassign_gives_the_task_to_someone_else(
 def test_reviewers_never_get_their_own_work_and_edits_become_the_result(
     client: TestClient, keys: Keys
 ) -> None:
-    project = _post(
+    project = post_ok(
         client,
         keys.requester,
         "/v1/projects",
         sentiment_project(redundancy=1, review_policy={"stages": [{"name": "review"}]}),
     )
-    _post(
+    post_ok(
         client, keys.requester, f"/v1/projects/{project['id']}/tasks", {"tasks": sentiment_tasks(1)}
     )
     _answer_next(client, keys.reviewer, "pos")
     assert (
         client.post("/v1/reviews/next", json={}, headers=headers(keys.reviewer)).status_code == 404
     )
-    _post(
+    post_ok(
         client,
         keys.requester,
         f"/v1/projects/{project['id']}/tasks",
         {"tasks": sentiment_tasks(1, prefix="second")},
     )
     lease = _answer_next(client, keys.workers[0], "pos")
-    item = _post(client, keys.reviewer, "/v1/reviews/next", {})
-    _post(
+    item = post_ok(client, keys.reviewer, "/v1/reviews/next", {})
+    post_ok(
         client,
         keys.reviewer,
         f"/v1/reviews/{item['response_id']}",
@@ -256,19 +257,19 @@ def test_reviewers_never_get_their_own_work_and_edits_become_the_result(
 
 
 def test_earnings_and_payment_report(client: TestClient, keys: Keys) -> None:
-    project = _post(
+    project = post_ok(
         client,
         keys.requester,
         "/v1/projects",
         sentiment_project(redundancy=1, pay_per_task_cents=25),
     )
-    _post(
+    post_ok(
         client, keys.requester, f"/v1/projects/{project['id']}/tasks", {"tasks": sentiment_tasks(2)}
     )
     worker = keys.workers[0]
     for _ in range(2):
-        lease = _post(client, worker, "/v1/work/next", {})
-        _post(
+        lease = post_ok(client, worker, "/v1/work/next", {})
+        post_ok(
             client,
             worker,
             f"/v1/work/{lease['id']}/submit",
@@ -286,11 +287,11 @@ def test_earnings_and_payment_report(client: TestClient, keys: Keys) -> None:
 
 
 def test_guideline_questions_are_answered_for_everyone(client: TestClient, keys: Keys) -> None:
-    project = _post(client, keys.requester, "/v1/projects", sentiment_project())
+    project = post_ok(client, keys.requester, "/v1/projects", sentiment_project())
     url = f"/v1/projects/{project['id']}/questions"
-    asked = _post(client, keys.workers[0], url, {"text": "Is sarcasm negative?"})
+    asked = post_ok(client, keys.workers[0], url, {"text": "Is sarcasm negative?"})
     assert client.get(url, headers=headers(keys.workers[1])).json() == []
-    _post(client, keys.requester, f"/v1/questions/{asked['id']}/answer", {"text": "Yes."})
+    post_ok(client, keys.requester, f"/v1/questions/{asked['id']}/answer", {"text": "Yes."})
     seen = client.get(url, headers=headers(keys.workers[1])).json()
     assert seen[0]["answer"] == "Yes." and seen[0]["guideline_version"] == 1
 
@@ -298,12 +299,12 @@ def test_guideline_questions_are_answered_for_everyone(client: TestClient, keys:
 def test_worker_status_changes_are_audited_and_pausing_stops_work(
     client: TestClient, keys: Keys
 ) -> None:
-    project = _post(client, keys.requester, "/v1/projects", sentiment_project())
-    _post(
+    project = post_ok(client, keys.requester, "/v1/projects", sentiment_project())
+    post_ok(
         client, keys.requester, f"/v1/projects/{project['id']}/tasks", {"tasks": sentiment_tasks(1)}
     )
     worker_id = _worker_id(client, keys.workers[0])
-    _post(
+    post_ok(
         client,
         keys.requester,
         f"/v1/workers/{worker_id}/status",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -20,7 +19,7 @@ from assay.services.confidence import (
 from assay.store import make_engine, make_session_factory
 from assay.store.models import Project, Worker
 from assay.store.models.quality_ops import ConfidenceCalibration, WorkerSkillEstimate
-from tests.support.api import Keys, headers, sentiment_project, sentiment_tasks
+from tests.support.api import Keys, headers, post_ok, sentiment_project, sentiment_tasks
 from tests.support.routers import app_with
 
 
@@ -28,12 +27,6 @@ from tests.support.routers import app_with
 def gated(settings: Settings) -> Iterator[TestClient]:
     with TestClient(app_with(settings, quality.router)) as client:
         yield client
-
-
-def _post(client: TestClient, key: str, url: str, body: Any = None) -> Any:
-    answer = client.post(url, json=body if body is not None else {}, headers=headers(key))
-    assert answer.status_code < 300, answer.text
-    return answer.json()
 
 
 def _me(client: TestClient, key: str) -> str:
@@ -81,17 +74,17 @@ def _identity_calibration(settings: Settings, project_id: str) -> None:
 
 def test_without_calibration_a_gated_task_waits_and_says_why(gated: TestClient, keys: Keys) -> None:
     client = gated
-    project = _post(client, keys.requester, "/v1/projects", sentiment_project(redundancy=1))
+    project = post_ok(client, keys.requester, "/v1/projects", sentiment_project(redundancy=1))
     client.put(
         f"/v1/projects/{project['id']}/quality/settings",
         json={"quality_target": 0.9},
         headers=headers(keys.requester),
     )
-    task_id = _post(
+    task_id = post_ok(
         client, keys.requester, f"/v1/projects/{project['id']}/tasks", {"tasks": sentiment_tasks(1)}
     )["task_ids"][0]
-    lease = _post(client, keys.workers[0], "/v1/work/next", {})
-    _post(
+    lease = post_ok(client, keys.workers[0], "/v1/work/next", {})
+    post_ok(
         client, keys.workers[0], f"/v1/work/{lease['id']}/submit", {"answer": {"sentiment": "pos"}}
     )
     gate = client.get(f"/v1/tasks/{task_id}/gate", headers=headers(keys.requester)).json()
@@ -102,7 +95,7 @@ def test_a_contested_task_is_held_explained_and_bought_from_an_expert(
     gated: TestClient, keys: Keys, settings: Settings
 ) -> None:
     client = gated
-    project = _post(client, keys.requester, "/v1/projects", sentiment_project(redundancy=2))
+    project = post_ok(client, keys.requester, "/v1/projects", sentiment_project(redundancy=2))
     settings_body = {"quality_target": 0.9, "max_responses": 4}
     answer = client.put(
         f"/v1/projects/{project['id']}/quality/settings",
@@ -110,7 +103,7 @@ def test_a_contested_task_is_held_explained_and_bought_from_an_expert(
         headers=headers(keys.requester),
     )
     assert answer.status_code == 200 and answer.json()["quality_target"] == 0.9
-    task_id = _post(
+    task_id = post_ok(
         client, keys.requester, f"/v1/projects/{project['id']}/tasks", {"tasks": sentiment_tasks(1)}
     )["task_ids"][0]
     _identity_calibration(settings, project["id"])
@@ -118,8 +111,8 @@ def test_a_contested_task_is_held_explained_and_bought_from_an_expert(
     for worker_id, mean in zip(ids, [0.7, 0.7, 0.6, 0.95], strict=True):
         _estimate(settings, worker_id, project["id"], mean)
     for key, vote in zip(keys.workers[:2], ["pos", "neg"], strict=True):
-        lease = _post(client, key, "/v1/work/next", {"project_id": project["id"]})
-        _post(client, key, f"/v1/work/{lease['id']}/submit", {"answer": {"sentiment": vote}})
+        lease = post_ok(client, key, "/v1/work/next", {"project_id": project["id"]})
+        post_ok(client, key, f"/v1/work/{lease['id']}/submit", {"answer": {"sentiment": vote}})
     gate = client.get(f"/v1/tasks/{task_id}/gate", headers=headers(keys.requester)).json()
     assert gate["status"] == "buying" and gate["confidence"] < 0.9
     assert any("buying a response from workers at >=" in r for r in gate["reasons"])
@@ -127,9 +120,9 @@ def test_a_contested_task_is_held_explained_and_bought_from_an_expert(
     assert (
         client.post("/v1/work/next", json={}, headers=headers(keys.workers[2])).status_code == 404
     )
-    lease = _post(client, keys.workers[3], "/v1/work/next", {})
+    lease = post_ok(client, keys.workers[3], "/v1/work/next", {})
     assert lease["task"]["id"] == task_id
-    _post(
+    post_ok(
         client, keys.workers[3], f"/v1/work/{lease['id']}/submit", {"answer": {"sentiment": "pos"}}
     )
     gate = client.get(f"/v1/tasks/{task_id}/gate", headers=headers(keys.requester)).json()
@@ -141,12 +134,12 @@ def test_a_contested_task_is_held_explained_and_bought_from_an_expert(
 
 def test_a_project_without_target_delivers_at_completion(gated: TestClient, keys: Keys) -> None:
     client = gated
-    project = _post(client, keys.requester, "/v1/projects", sentiment_project(redundancy=1))
-    task_id = _post(
+    project = post_ok(client, keys.requester, "/v1/projects", sentiment_project(redundancy=1))
+    task_id = post_ok(
         client, keys.requester, f"/v1/projects/{project['id']}/tasks", {"tasks": sentiment_tasks(1)}
     )["task_ids"][0]
-    lease = _post(client, keys.workers[0], "/v1/work/next", {})
-    _post(
+    lease = post_ok(client, keys.workers[0], "/v1/work/next", {})
+    post_ok(
         client, keys.workers[0], f"/v1/work/{lease['id']}/submit", {"answer": {"sentiment": "neu"}}
     )
     gate = client.get(f"/v1/tasks/{task_id}/gate", headers=headers(keys.requester)).json()
@@ -161,22 +154,22 @@ def test_escalated_task_is_released_by_an_expert_decision(
     gated: TestClient, keys: Keys, settings: Settings
 ) -> None:
     client = gated
-    project = _post(client, keys.requester, "/v1/projects", sentiment_project(redundancy=2))
+    project = post_ok(client, keys.requester, "/v1/projects", sentiment_project(redundancy=2))
     _identity_calibration(settings, project["id"])
     client.put(
         f"/v1/projects/{project['id']}/quality/settings",
         json={"quality_target": 0.99, "max_responses": 2},
         headers=headers(keys.requester),
     )
-    task_id = _post(
+    task_id = post_ok(
         client, keys.requester, f"/v1/projects/{project['id']}/tasks", {"tasks": sentiment_tasks(1)}
     )["task_ids"][0]
     for key, vote in zip(keys.workers[:2], ["pos", "neg"], strict=True):
-        lease = _post(client, key, "/v1/work/next", {})
-        _post(client, key, f"/v1/work/{lease['id']}/submit", {"answer": {"sentiment": vote}})
+        lease = post_ok(client, key, "/v1/work/next", {})
+        post_ok(client, key, f"/v1/work/{lease['id']}/submit", {"answer": {"sentiment": vote}})
     gate = client.get(f"/v1/tasks/{task_id}/gate", headers=headers(keys.requester)).json()
     assert gate["status"] == "escalated" and "cost cap of 2 responses reached" in gate["reasons"]
-    released = _post(
+    released = post_ok(
         client,
         keys.requester,
         f"/v1/tasks/{task_id}/gate/release",

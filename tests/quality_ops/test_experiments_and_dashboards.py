@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from assay.api.routes import experiments, quality
 from assay.config import Settings
-from tests.support.api import Keys, headers, sentiment_project
+from tests.support.api import Keys, headers, post_ok, sentiment_project
 from tests.support.routers import app_with
 
 TEMPLATE_WITH_TEXT = {
@@ -32,12 +31,6 @@ TEMPLATE_WITH_TEXT = {
 def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(app_with(settings, quality.router, experiments.router)) as test_client:
         yield test_client
-
-
-def _post(client: TestClient, key: str, url: str, body: Any = None) -> Any:
-    answer = client.post(url, json=body if body is not None else {}, headers=headers(key))
-    assert answer.status_code < 300, answer.text
-    return answer.json()
 
 
 def _work(
@@ -65,7 +58,7 @@ def _work(
         answer = {"sentiment": vote}
         if why:
             answer["why"] = f"because of the {rng.choice(['tone', 'words', 'ending'])} in {step}"
-        _post(
+        post_ok(
             client,
             key,
             f"/v1/work/{body['id']}/submit",
@@ -75,7 +68,7 @@ def _work(
 
 def test_an_experiment_splits_tasks_reports_and_promotes(client: TestClient, keys: Keys) -> None:
     rng = random.Random(3)
-    project = _post(
+    project = post_ok(
         client,
         keys.requester,
         "/v1/projects",
@@ -86,10 +79,10 @@ def test_an_experiment_splits_tasks_reports_and_promotes(client: TestClient, key
         {"unique_id": k, "payload": {"review": k}, "gold_answer": {"sentiment": v}}
         for k, v in truth.items()
     ]
-    imported = _post(
+    imported = post_ok(
         client, keys.requester, f"/v1/projects/{project['id']}/tasks", {"tasks": tasks}
     )
-    experiment = _post(
+    experiment = post_ok(
         client,
         keys.requester,
         f"/v1/projects/{project['id']}/experiments",
@@ -117,7 +110,7 @@ def test_an_experiment_splits_tasks_reports_and_promotes(client: TestClient, key
     assert len(imported["task_ids"]) == 80
     # Gold tasks are served to every worker; each answers each at most once.
     _work(client, keys, project["id"], truth, 200, rng, why=False)
-    _post(client, keys.requester, f"/v1/projects/{project['id']}/quality/recompute")
+    post_ok(client, keys.requester, f"/v1/projects/{project['id']}/quality/recompute")
     report = client.get(
         f"/v1/experiments/{experiment['id']}", headers=headers(keys.requester)
     ).json()
@@ -127,7 +120,7 @@ def test_an_experiment_splits_tasks_reports_and_promotes(client: TestClient, key
     cost = next(m for m in report["metrics"] if m["metric"] == "cost")
     assert cost["value_a"] == 10 and cost["value_b"] == 15 and cost["better"] == "a"
     assert report["recommendation"] in ("keep_a", "keep_running", "promote_b")
-    promoted = _post(
+    promoted = post_ok(
         client,
         keys.requester,
         f"/v1/experiments/{experiment['id']}/promote",
@@ -154,7 +147,7 @@ def test_the_dashboard_gives_each_metric_by_period_with_bands(
     client: TestClient, keys: Keys
 ) -> None:
     rng = random.Random(5)
-    project = _post(
+    project = post_ok(
         client,
         keys.requester,
         "/v1/projects",
@@ -171,9 +164,9 @@ def test_the_dashboard_gives_each_metric_by_period_with_bands(
         {"unique_id": f"g{k}", "payload": {"review": k}, "gold_answer": {"sentiment": v}}
         for k, v in list(truth.items())[:10]
     ]
-    _post(client, keys.requester, f"/v1/projects/{project['id']}/tasks", {"tasks": tasks})
+    post_ok(client, keys.requester, f"/v1/projects/{project['id']}/tasks", {"tasks": tasks})
     _work(client, keys, project["id"], truth, 120, rng)
-    _post(client, keys.requester, f"/v1/projects/{project['id']}/quality/recompute")
+    post_ok(client, keys.requester, f"/v1/projects/{project['id']}/quality/recompute")
     board = client.get(
         f"/v1/projects/{project['id']}/quality/dashboard?period=week",
         headers=headers(keys.requester),

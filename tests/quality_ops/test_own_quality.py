@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -20,7 +19,7 @@ from assay.store import make_engine, make_session_factory
 from assay.store.base import new_id, utcnow
 from assay.store.models import Assignment, GuidelineVersion
 from assay.store.models.quality_ops import QualitySignal
-from tests.support.api import Keys, headers, sentiment_project
+from tests.support.api import Keys, headers, post_ok, sentiment_project
 from tests.support.factories import (
     make_organisation,
     make_project,
@@ -149,16 +148,10 @@ def client(settings: Settings) -> Iterator[TestClient]:
         yield test_client
 
 
-def _post(client: TestClient, key: str, url: str, body: Any) -> Any:
-    answer = client.post(url, json=body, headers=headers(key))
-    assert answer.status_code < 300, answer.text
-    return answer.json()
-
-
 def test_me_quality_over_http_shows_only_the_callers_own_answered_gold(
     client: TestClient, keys: Keys
 ) -> None:
-    project = _post(
+    project = post_ok(
         client, keys.requester, "/v1/projects", sentiment_project(redundancy=2, gold_rate=0.99)
     )
     gold = [
@@ -169,7 +162,7 @@ def test_me_quality_over_http_shows_only_the_callers_own_answered_gold(
         }
         for i in range(6)
     ]
-    _post(client, keys.requester, f"/v1/projects/{project['id']}/tasks", {"tasks": gold})
+    post_ok(client, keys.requester, f"/v1/projects/{project['id']}/tasks", {"tasks": gold})
     answered: dict[str, set[str]] = {keys.workers[0]: set(), keys.workers[1]: set()}
     for key, steps in ((keys.workers[0], 3), (keys.workers[1], 2)):
         for _ in range(40):  # gold comes 99 times in 100; the odd empty claim is retried
@@ -182,7 +175,7 @@ def test_me_quality_over_http_shows_only_the_callers_own_answered_gold(
                 continue
             body = lease.json()
             answered[key].add(body["task"]["payload"]["review"])
-            _post(client, key, f"/v1/work/{body['id']}/submit", {"answer": {"sentiment": "pos"}})
+            post_ok(client, key, f"/v1/work/{body['id']}/submit", {"answer": {"sentiment": "pos"}})
     own = client.get("/v1/me/quality?period=day", headers=headers(keys.workers[0]))
     assert own.status_code == 200, own.text
     body = own.json()

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from assay.api.routes import quality
 from assay.config import Settings
-from tests.support.api import Keys, headers, sentiment_project
+from tests.support.api import Keys, headers, post_ok, sentiment_project
 from tests.support.routers import app_with
 
 
@@ -21,25 +20,19 @@ def api(settings: Settings) -> Iterator[TestClient]:
         yield client
 
 
-def _post(client: TestClient, key: str, url: str, body: Any = None) -> Any:
-    answer = client.post(url, json=body if body is not None else {}, headers=headers(key))
-    assert answer.status_code < 300, answer.text
-    return answer.json()
-
-
 def test_a_spammer_is_flagged_paused_and_a_lead_reverts_it(api: TestClient, keys: Keys) -> None:
     rng = random.Random(2)
     lead = keys.requester
     # Enough gold that each careful worker's record vouches for them: a careful worker whose
     # tasks were mostly shared with the spammer cannot be judged by agreement alone.
-    project = _post(api, lead, "/v1/projects", sentiment_project(redundancy=2, gold_rate=0.4))
+    project = post_ok(api, lead, "/v1/projects", sentiment_project(redundancy=2, gold_rate=0.4))
     truth = {f"r{i}": rng.choice(["pos", "neu", "neg"]) for i in range(60)}
     tasks = [{"unique_id": k, "payload": {"review": k}} for k in truth]
     tasks += [
         {"unique_id": f"g{k}", "payload": {"review": k}, "gold_answer": {"sentiment": v}}
         for k, v in list(truth.items())[:40]
     ]
-    _post(api, lead, f"/v1/projects/{project['id']}/tasks", {"tasks": tasks})
+    post_ok(api, lead, f"/v1/projects/{project['id']}/tasks", {"tasks": tasks})
     spammer = keys.workers[0]
     # Enough work that the spammer's truth is fixed by others on well over the twenty items
     # the detector needs as evidence, whatever share of leases the gold draw makes gold.
@@ -51,13 +44,13 @@ def test_a_spammer_is_flagged_paused_and_a_lead_reverts_it(api: TestClient, keys
         body = lease.json()
         right = truth[body["task"]["payload"]["review"]]
         vote = rng.choice(["pos", "neu", "neg"]) if key == spammer else right
-        _post(
+        post_ok(
             api,
             key,
             f"/v1/work/{body['id']}/submit",
             {"answer": {"sentiment": vote}, "active_time_ms": 900 if key == spammer else 15000},
         )
-    _post(api, lead, f"/v1/projects/{project['id']}/quality/recompute")
+    post_ok(api, lead, f"/v1/projects/{project['id']}/quality/recompute")
     spammer_id = api.get("/v1/me", headers=headers(spammer)).json()["id"]
     # The background recompute after each submit may have acted first: ask what was done,
     # not what this one run did.
@@ -79,7 +72,9 @@ def test_a_spammer_is_flagged_paused_and_a_lead_reverts_it(api: TestClient, keys
     ).json()
     pause = next(a for a in actions if a["kind"] == "pause_worker")
     assert pause["automatic"] and pause["details"]["status_before"] == "active"
-    reverted = _post(api, lead, f"/v1/quality/actions/{pause['id']}/revert", {"reason": "checked"})
+    reverted = post_ok(
+        api, lead, f"/v1/quality/actions/{pause['id']}/revert", {"reason": "checked"}
+    )
     assert reverted["reverted_at"] is not None and reverted["revert_reason"] == "checked"
     assert (
         api.post(
@@ -89,7 +84,7 @@ def test_a_spammer_is_flagged_paused_and_a_lead_reverts_it(api: TestClient, keys
     )
     assert api.post("/v1/work/next", json={}, headers=headers(spammer)).status_code in (200, 404)
     too_fast = next(s for s in signals if s["kind"] == "too_fast")
-    dismissed = _post(
+    dismissed = post_ok(
         api, lead, f"/v1/quality/signals/{too_fast['id']}/dismiss", {"reason": "fast reader"}
     )
     assert dismissed["status"] == "dismissed"
@@ -114,7 +109,7 @@ def test_a_spammer_is_flagged_paused_and_a_lead_reverts_it(api: TestClient, keys
 
 
 def test_settings_are_validated_and_audited(api: TestClient, keys: Keys) -> None:
-    project = _post(api, keys.requester, "/v1/projects", sentiment_project(redundancy=3))
+    project = post_ok(api, keys.requester, "/v1/projects", sentiment_project(redundancy=3))
     url = f"/v1/projects/{project['id']}/quality/settings"
     bad = [
         {"quality_target": 1.2},
