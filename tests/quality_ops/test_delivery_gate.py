@@ -224,3 +224,38 @@ def test_confidence_maths() -> None:
     assert calibrated(0.7, None) == 0.7
     assert raw_target(0.8, calibration) == 0.9
     assert raw_target(0.99, calibration) is None
+
+
+def test_gold_answered_right_every_time_calibrates_the_gate_and_it_delivers(
+    gated: TestClient, keys: Keys
+) -> None:
+    """Flawless gold is evidence too: it vouches for (right + 1) / (tasks + 2), not nothing."""
+    client = gated
+    project = post_ok(
+        client, keys.requester, "/v1/projects", sentiment_project(redundancy=3, gold_rate=0.99)
+    )
+    base = f"/v1/projects/{project['id']}"
+    client.put(
+        f"{base}/quality/settings", json={"quality_target": 0.9}, headers=headers(keys.requester)
+    )
+    gold = [
+        {
+            "unique_id": f"g{i}",
+            "payload": {"review": f"gold {i}"},
+            "gold_answer": {"sentiment": "pos"},
+        }
+        for i in range(MIN_GOLD_TASKS + 2)
+    ]
+    plain = {"unique_id": "plain", "payload": {"review": "Lovely."}}
+    created = post_ok(client, keys.requester, f"{base}/tasks", {"tasks": [*gold, plain]})
+    task_id = created["task_ids"][-1]
+    for worker in keys.workers[:3]:
+        while (lease := client.post("/v1/work/next", json={}, headers=headers(worker))).is_success:
+            answer = {"answer": {"sentiment": "pos"}}
+            post_ok(client, worker, f"/v1/work/{lease.json()['id']}/submit", answer)
+    post_ok(client, keys.requester, f"{base}/quality/recompute")
+    gate = client.get(f"/v1/tasks/{task_id}/gate", headers=headers(keys.requester)).json()
+    assert gate["status"] == "released", gate
+    result = client.get(f"/v1/tasks/{task_id}/result", headers=headers(keys.requester)).json()
+    assert result["answer"] == {"sentiment": "pos"}
+    assert result["confidence"] <= (len(gold) + 1) / (len(gold) + 2) + 1e-9

@@ -177,7 +177,10 @@ def fit_project_calibration(
 ) -> ConfidenceCalibration | None:
     """Fit and store the project's calibration on gold; None when gold is too thin."""
     raw, right, tasks = gold_samples(data, scoring, random.Random(seed))
-    if len(set(tasks)) < MIN_GOLD_TASKS or all(right) or not any(right):
+    # Gold answered right every time is evidence as well: the cap (see ``_cap``) lets it vouch
+    # for (right + 1) / (tasks + 2), never 1.0. Gold never answered right says nothing about
+    # how confidence maps to accuracy (the gold itself is suspect), so it leaves the map as is.
+    if len(set(tasks)) < MIN_GOLD_TASKS or not any(right):
         return store.get_calibration(session, data.project.id)
     confidences = np.asarray(raw, dtype=np.float64)
     correct = np.asarray(right, dtype=bool)
