@@ -70,6 +70,22 @@ def test_frame_front_and_result_table():
     assert model.fit_predict(frame).index.tolist() == ["模型-甲", "b", "c"]
 
 
+def test_frame_ids_are_compared_as_text():
+    frame = pd.DataFrame(
+        {
+            "worker": [7, "7", 8, 7.5],
+            "left": [1, "2", 3, "1"],
+            "right": ["2", 3, 1, 3],
+            "label": [" 1 ", 3, "", 1],
+        },
+        dtype=object,
+    )
+    model = BradleyTerry().fit_frame(frame)
+    assert model.item_ids_.tolist() == ["1", "2", "3"]  # first appearance, left then right
+    assert model.worker_ids_.tolist() == ["7", "8", "7.5"]
+    assert model.fit_predict(frame)["1"] == model.scores_.max()
+
+
 @pytest.mark.parametrize(
     "frame, message",
     [
@@ -79,6 +95,12 @@ def test_frame_front_and_result_table():
             "left item",
         ),
         (pd.DataFrame({"worker": ["w"], "left": ["a"], "right": ["a"], "label": ["a"]}), "itself"),
+        (
+            pd.DataFrame(
+                {"worker": ["w", "w"], "left": ["a", None], "right": ["b", "a"], "label": "a"}
+            ),
+            "name an item",
+        ),
         (pd.DataFrame({"worker": ["w"], "left": ["a"], "label": ["a"]}), "missing column"),
     ],
 )

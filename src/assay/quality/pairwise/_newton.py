@@ -59,6 +59,21 @@ class PairModel(Protocol):
         """
         ...
 
+    def gradient(
+        self,
+        design: PairDesign,
+        theta: FloatArray,
+        extra: FloatArray,
+        counts: tuple[FloatArray, ...],
+    ) -> tuple[FloatArray, FloatArray | None]:
+        """``grad_d`` and ``grad_x`` (pairs x rounds) at scores ``theta`` (items x rounds).
+
+        The chord steps of the bootstrap need nothing else, so a model may compute them
+        faster than :meth:`terms`. ``theta`` may be one column shared by all rounds of
+        ``counts`` (elementwise numpy broadcasts it).
+        """
+        ...
+
     def extra_prior(self, extra: FloatArray) -> tuple[FloatArray, float]:
         """Gradient (rounds,) and curvature of the extra parameter's log prior."""
         ...
@@ -73,11 +88,25 @@ class PairDesign:
         cols = np.column_stack([pairs.first, pairs.second]).ravel()
         signs = np.tile([1.0, -1.0], p)
         self.incidence = sp.csr_array((signs, (rows, cols)), shape=(p, n))
+        self.first, self.second = pairs.first, pairs.second
         self.n_items = n
 
     def differences(self, theta: FloatArray) -> FloatArray:
         """Score differences per pair, (pairs, rounds)."""
         return np.asarray(self.incidence @ theta)
+
+    def win_probability(self, theta: FloatArray) -> FloatArray:
+        """``sigmoid(theta_first - theta_second)`` per pair, (pairs, rounds).
+
+        As ``s_first / (s_first + s_second)`` with ``s = exp(theta - max theta)``: one
+        exponential per item instead of one per pair (exact while a round's scores span
+        less than 700, which the prior's virtual games guarantee in practice).
+        """
+        strength = np.exp(theta - theta.max(axis=0))
+        first = np.take(strength, self.first, axis=0)
+        total = np.take(strength, self.second, axis=0)
+        total += first
+        return np.asarray(np.divide(first, total, out=first), dtype=np.float64)
 
     def gather(self, per_pair: FloatArray) -> FloatArray:
         """Sum signed per-pair terms onto items, (items, rounds)."""
@@ -98,6 +127,11 @@ def _prior_terms(theta: FloatArray, strength: float) -> tuple[FloatArray, FloatA
     return loglik, grad, curv
 
 
+def _prior_gradient(theta: FloatArray, strength: float) -> FloatArray:
+    """The gradient of :func:`_prior_terms` alone."""
+    return np.asarray(strength * (0.5 - expit(theta)), dtype=np.float64)
+
+
 class Objective:
     """Log posterior, gradient and curvature of a pairwise model over (items + extra) x rounds."""
 
@@ -110,29 +144,36 @@ class Objective:
         return params[:n], params[n:]
 
     def evaluate(
-        self, params: FloatArray, counts: tuple[FloatArray, ...], with_loglik: bool = True
+        self, params: FloatArray, counts: tuple[FloatArray, ...]
     ) -> tuple[FloatArray, FloatArray, PairTerms, FloatArray]:
-        """Log posterior (rounds,), gradient (params, rounds), the pair terms, prior curvature.
-
-        With ``with_loglik=False`` the log posterior is skipped (zeros): chord steps need only
-        the gradient.
-        """
+        """Log posterior (rounds,), gradient (params, rounds), the pair terms, prior curvature."""
         theta, extra = self.split(params)
         d = self.design.differences(theta)
-        terms = self.model.terms(d, extra, counts, with_loglik)
+        terms = self.model.terms(d, extra, counts, with_loglik=True)
         p_ll, p_grad, p_curv = _prior_terms(theta, self.prior)
         grad_theta = self.design.gather(terms.grad_d) + p_grad
-        loglik = terms.loglik.sum(axis=0) + p_ll.sum(axis=0) if with_loglik else p_ll[0] * 0
-        if self.model.n_extra:
-            assert terms.grad_x is not None
-            x_grad, x_curv = self.model.extra_prior(extra[0])
-            if with_loglik:  # the extra priors are Gaussian: log density -curv * x^2 / 2
-                loglik = loglik - 0.5 * x_curv * extra[0] ** 2
-            grad_x = terms.grad_x.sum(axis=0) + x_grad
-            grad = np.vstack([grad_theta, grad_x[None, :]])
-        else:
-            grad = grad_theta
+        loglik = terms.loglik.sum(axis=0) + p_ll.sum(axis=0)
+        if not self.model.n_extra:
+            return loglik, grad_theta, terms, p_curv
+        assert terms.grad_x is not None
+        x_grad, x_curv = self.model.extra_prior(extra[0])
+        loglik = loglik - 0.5 * x_curv * extra[0] ** 2  # the extra priors are Gaussian
+        grad = np.vstack([grad_theta, (terms.grad_x.sum(axis=0) + x_grad)[None, :]])
         return loglik, grad, terms, p_curv
+
+    def gradient(self, params: FloatArray, counts: tuple[FloatArray, ...]) -> FloatArray:
+        """Gradient of the log posterior only, (params, rounds): what a chord step needs.
+
+        ``params`` may be one column shared by all rounds of ``counts``.
+        """
+        theta, extra = self.split(params)
+        grad_d, grad_x = self.model.gradient(self.design, theta, extra, counts)
+        grad_theta = self.design.gather(grad_d) + _prior_gradient(theta, self.prior)
+        if not self.model.n_extra:
+            return grad_theta
+        assert grad_x is not None
+        x_grad, _ = self.model.extra_prior(extra[0])
+        return np.vstack([grad_theta, (grad_x.sum(axis=0) + x_grad)[None, :]])
 
     def curvature(
         self, terms: PairTerms, prior_curv: FloatArray, extra: FloatArray
@@ -152,31 +193,48 @@ class Objective:
 
 
 class Factor:
-    """A factored (minus) Hessian that solves many right-hand sides at once.
+    """A (minus) Hessian that solves one or many right-hand sides, factored on first use.
 
-    Small dense systems keep the explicit inverse and multiply with ``np.einsum`` (no BLAS
-    threads to wake for a 100 x 100 system); larger ones use Cholesky or sparse LU.
+    Dense systems are Cholesky-factored. Many right-hand sides on a small system multiply
+    by the explicit inverse with ``np.einsum`` (no BLAS threads to wake for a 100 x 100
+    system: on a busy machine a threaded BLAS call can stall for tens of milliseconds). The
+    inverse is formed once, when first needed, so a fit's single-column Newton steps never
+    pay for it. Large sparse systems use sparse LU.
     """
 
     def __init__(self, curvature: FloatArray | sp.csr_array) -> None:
+        self._curvature = curvature
+        self._cholesky: tuple[FloatArray, bool] | None = None
         self._inverse: FloatArray | None = None
-        self._dense: tuple[FloatArray, bool] | None = None
         self._sparse: spla.SuperLU | None = None
-        if isinstance(curvature, np.ndarray):
-            self._dense = la.cho_factor(curvature)
-            if curvature.shape[0] <= _EINSUM_LIMIT:
-                self._inverse = la.cho_solve(self._dense, np.eye(curvature.shape[0]))
-        else:
-            self._sparse = spla.splu(sp.csc_matrix(curvature))
+
+    def inverse(self) -> FloatArray | None:
+        """The inverse of a dense system (formed once), None for a sparse one."""
+        if not isinstance(self._curvature, np.ndarray):
+            return None
+        return self._dense_inverse()
 
     def solve(self, rhs: FloatArray) -> FloatArray:
         """Solve for every column of ``rhs``."""
-        if self._inverse is not None:
-            return np.asarray(np.einsum("ij,jk->ik", self._inverse, rhs), dtype=np.float64)
-        if self._dense is not None:
-            return np.asarray(la.cho_solve(self._dense, rhs))
-        assert self._sparse is not None
+        if isinstance(self._curvature, np.ndarray):
+            if rhs.shape[1] > 1 and self._curvature.shape[0] <= _EINSUM_LIMIT:
+                inverse = self._dense_inverse()
+                return np.asarray(np.einsum("ij,jk->ik", inverse, rhs), dtype=np.float64)
+            return np.asarray(la.cho_solve(self._dense_factor(), rhs))
+        if self._sparse is None:
+            self._sparse = spla.splu(sp.csc_matrix(self._curvature))
         return np.asarray(self._sparse.solve(rhs))
+
+    def _dense_factor(self) -> tuple[FloatArray, bool]:
+        if self._cholesky is None:
+            self._cholesky = la.cho_factor(self._curvature)
+        return self._cholesky
+
+    def _dense_inverse(self) -> FloatArray:
+        if self._inverse is None:
+            size = self._curvature.shape[0]
+            self._inverse = la.cho_solve(self._dense_factor(), np.eye(size))
+        return self._inverse
 
 
 def newton_fit(
@@ -232,15 +290,18 @@ def chord_fit(
 ) -> FloatArray:
     """Fit many rounds at once with one fixed, pre-factored Hessian (chord Newton).
 
-    ``counts`` are prepared counts, each (pairs, rounds). Rounds still moving after
-    ``max_iter`` steps finish with their own damped Newton.
+    ``counts`` are prepared counts, each (pairs, rounds). Every round starts at ``start``,
+    so the first gradient evaluates the model there once, as one column against all the
+    rounds' counts. Rounds still moving after ``max_iter`` steps finish with their own
+    damped Newton.
     """
     params = np.repeat(start, counts[0].shape[1], axis=1)
     moving = np.ones(params.shape[1], dtype=bool)
+    point = start
     for _ in range(max_iter):
-        _, grad, _, _ = objective.evaluate(params, counts, with_loglik=False)
-        step = factor.solve(grad)
+        step = factor.solve(objective.gradient(point, counts))
         params += step
+        point = params
         moving = np.abs(step).max(axis=0) >= tol
         if not moving.any():
             return params

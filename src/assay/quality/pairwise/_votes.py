@@ -85,42 +85,57 @@ class EncodedVotes:
 def encode_votes(frame: pd.DataFrame) -> EncodedVotes:
     """Encode a ``worker, left, right, label`` frame; ``label`` is the winner, empty for a tie.
 
-    Items, left, right and winner, are coded in one pass over the three columns (as text, so
-    ``1`` and ``"1"`` name the same item). Every row counts (a worker may compare the same
-    pair more than once).
+    Items are coded from the left and right columns together, as text (so ``1`` and ``"1"``
+    name the same item), in order of first appearance; the label is compared with its row's
+    two names rather than coded. Every row counts (a worker may compare the same pair more
+    than once).
 
     Raises:
-        QualityInputError: On missing columns, empty input or a label naming neither item.
+        QualityInputError: On missing columns, empty input, a missing item name or a label
+            naming neither item.
 
     """
     require_columns(frame, ["worker", "left", "right", "label"])
     n = len(frame)
+    left_names, right_names = frame["left"].astype(str), frame["right"].astype(str)
+    codes, uniques = pd.factorize(pd.concat([left_names, right_names], ignore_index=True))
+    if n and int(codes.min()) < 0:
+        rows = np.flatnonzero((codes[:n] < 0) | (codes[n:] < 0))[:5].tolist()
+        raise QualityInputError("left and right must name an item", {"rows": rows})
     label = frame["label"].fillna("").astype(str).str.strip()
-    names = pd.concat(
-        [frame["left"].astype(str), frame["right"].astype(str), label], ignore_index=True
-    )
-    codes, uniques = pd.factorize(names, sort=False)
-    left, right, winner = codes[:n], codes[n : 2 * n], codes[2 * n :]
-    empty = np.flatnonzero(np.asarray(uniques, dtype=object) == "")
-    tie = winner == empty[0] if empty.size else np.zeros(n, dtype=bool)
+    won_left, won_right = _same_text(label, left_names), _same_text(label, right_names)
+    tie = _same_text(label, "")
     outcome = np.full(n, TIE, dtype=np.int32)
-    outcome[winner == left] = LEFT
-    outcome[winner == right] = RIGHT
-    bad = ~tie & (winner != left) & (winner != right)
+    outcome[won_left] = LEFT
+    outcome[won_right] = RIGHT
+    bad = ~(tie | won_left | won_right)
     if bad.any():
         rows = np.flatnonzero(bad)[:5].tolist()
         raise QualityInputError(
             "label must be the left item, the right item or empty", {"rows": rows}
         )
-    used = np.zeros(len(uniques), dtype=bool)
-    used[left] = used[right] = True
-    lookup = np.cumsum(used, dtype=np.int32) - 1  # drop names seen only as labels ("")
-    worker_codes, workers = pd.factorize(frame["worker"].astype(str), sort=False)
-    votes = check_votes(
-        lookup[left], lookup[right], outcome, worker_codes, int(used.sum()), len(workers)
-    )
-    items = np.asarray(uniques, dtype=object)[used]
-    return EncodedVotes(votes, items, np.asarray(workers, dtype=object))
+    worker_codes, workers = _text_codes(frame["worker"])
+    votes = check_votes(codes[:n], codes[n:], outcome, worker_codes, len(uniques), len(workers))
+    return EncodedVotes(votes, np.asarray(uniques, dtype=object), workers)
+
+
+def _same_text(texts: pd.Series, other: pd.Series | str) -> NDArray[np.bool_]:
+    """Row-wise text equality (a missing value equals nothing)."""
+    return np.asarray((texts == other).to_numpy(dtype=bool, na_value=False))
+
+
+def _text_codes(ids: pd.Series) -> tuple[IntArray, NDArray[Any]]:
+    """Codes of ids compared as text, in order of first appearance.
+
+    The raw values are coded first and only the distinct ones turned into text, which
+    spares a text copy of the whole column (ids are often integers). Distinct ids nearly
+    always stay distinct as text, and then the raw codes are already the answer.
+    """
+    codes, distinct = pd.factorize(ids, use_na_sentinel=False)
+    text_codes, texts = pd.factorize(pd.Index(distinct).astype(str))
+    if not np.array_equal(text_codes, np.arange(len(distinct))):
+        codes = text_codes[codes]
+    return codes, np.asarray(texts, dtype=object)
 
 
 @dataclass(frozen=True)
@@ -151,28 +166,38 @@ class PairCounts:
 
 
 def fold_pairs(votes: PairwiseVotes, weights: FloatArray | None = None) -> PairCounts:
-    """Fold votes into per-pair counts, in O(votes) when the key space is small."""
-    low = np.minimum(votes.left_idx, votes.right_idx)
-    high = np.maximum(votes.left_idx, votes.right_idx)
-    key = low * votes.n_items + high
-    if votes.n_items * votes.n_items <= _DENSE_KEYS:
-        present = np.bincount(key, minlength=votes.n_items * votes.n_items) > 0
-        keys = np.flatnonzero(present)
-        lookup = np.cumsum(present) - 1
-        pair = lookup[key]
-    else:
-        keys, pair = np.unique(key, return_inverse=True)
-    swapped = votes.left_idx > votes.right_idx
+    """Fold votes into per-pair counts, in O(votes) when the key space is small.
+
+    Per-vote temporaries are built in place and dropped as soon as possible: with a
+    million votes each is 8 MB, and fresh memory costs a page fault per 4 kB.
+    """
+    keys, pair = _pair_of_vote(votes)
     column = votes.outcome.astype(np.intp)
-    flip = swapped & (column != TIE)
+    flip = votes.left_idx > votes.right_idx
+    flip &= column != TIE
     column[flip] = 1 - column[flip]
-    flat = pair * 3 + column
+    flat = pair * 3
+    flat += column
     counts = np.bincount(flat, weights=weights, minlength=keys.size * 3).reshape(-1, 3)
     return PairCounts(
         np.asarray(keys // votes.n_items, dtype=np.intp),
         np.asarray(keys % votes.n_items, dtype=np.intp),
         counts.astype(np.float64),
-        np.asarray(pair, dtype=np.intp),
+        pair,
         column,
         votes.n_items,
     )
+
+
+def _pair_of_vote(votes: PairwiseVotes) -> tuple[IntArray, IntArray]:
+    """Sorted keys ``low * n + high`` of the compared pairs, and each vote's pair index."""
+    n = votes.n_items
+    key = np.minimum(votes.left_idx, votes.right_idx).astype(np.intp, copy=False)
+    key *= n
+    key += np.maximum(votes.left_idx, votes.right_idx)
+    if n * n <= _DENSE_KEYS:
+        present = np.bincount(key, minlength=n * n) > 0
+        lookup = np.cumsum(present) - 1
+        return np.flatnonzero(present), np.asarray(lookup[key], dtype=np.intp)
+    keys, pair = np.unique(key, return_inverse=True)
+    return keys, np.asarray(pair, dtype=np.intp)

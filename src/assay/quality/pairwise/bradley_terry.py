@@ -8,7 +8,7 @@ from scipy.special import expit
 from assay.quality._encoding import FloatArray
 from assay.quality._posterior import log_sigmoid
 from assay.quality.errors import QualityInputError
-from assay.quality.pairwise._newton import PairModel, PairTerms
+from assay.quality.pairwise._newton import PairDesign, PairModel, PairTerms
 from assay.quality.pairwise._ranker import PairwiseRanker
 
 
@@ -38,6 +38,18 @@ class BradleyTerryLikelihood:
             return PairTerms(d, wins - expected, d)
         loglik = wins * log_sigmoid(d) + (games - wins) * log_sigmoid(-d)
         return PairTerms(loglik, wins - expected, expected * (1.0 - p))
+
+    def gradient(
+        self,
+        design: PairDesign,
+        theta: FloatArray,
+        extra: FloatArray,
+        counts: tuple[FloatArray, ...],
+    ) -> tuple[FloatArray, FloatArray | None]:
+        """``wins - games * P(first wins)``, with the probability from the item scores."""
+        wins, games = counts
+        expected = games * design.win_probability(theta)
+        return np.subtract(wins, expected, out=expected), None
 
     def extra_prior(self, extra: FloatArray) -> tuple[FloatArray, float]:
         """No extra parameter."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from assay.quality._encoding import FloatArray
-from assay.quality.pairwise._newton import PairModel, PairTerms
+from assay.quality.pairwise._newton import PairDesign, PairModel, PairTerms
 from assay.quality.pairwise._ranker import PairwiseRanker
 
 _LOG_NU_PRIOR_SD = 3.0
@@ -42,6 +42,17 @@ class DavidsonLikelihood:
             curv_dx=-games * p_tie * mean_d,
             curv_xx=games * p_tie * (1.0 - p_tie),
         )
+
+    def gradient(
+        self,
+        design: PairDesign,
+        theta: FloatArray,
+        extra: FloatArray,
+        counts: tuple[FloatArray, ...],
+    ) -> tuple[FloatArray, FloatArray | None]:
+        """``grad_d`` and ``grad_x`` from :meth:`terms` at the scores' differences."""
+        terms = self.terms(design.differences(theta), extra, counts, with_loglik=False)
+        return terms.grad_d, terms.grad_x
 
     def extra_prior(self, extra: FloatArray) -> tuple[FloatArray, float]:
         """Return gradient and curvature of a weak N(0, 3^2) prior on log nu."""
