@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -200,6 +201,7 @@ def measure(spec: dict[str, Any], timeout: float = 3600) -> dict[str, Any]:
             capture_output=True,
             text=True,
             timeout=timeout,
+            env=_ONE_BLAS_THREAD,
         )
         if done.returncode != 0:
             return {**spec, "error": done.stderr.strip().splitlines()[-1:]}
@@ -210,6 +212,17 @@ def measure(spec: dict[str, Any], timeout: float = 3600) -> dict[str, Any]:
     result.pop("memory", None)
     print(json.dumps(result), flush=True)
     return result
+
+
+# Every tool's numpy runs its BLAS on one thread: on a shared 2-core machine a threaded BLAS
+# call on a small matrix can stall for tens of milliseconds waiting for the busy core, which
+# would measure the neighbours rather than the method.
+_ONE_BLAS_THREAD = {
+    **os.environ,
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+}
 
 
 def _load() -> float:
