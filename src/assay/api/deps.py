@@ -39,7 +39,6 @@ def get_session(request: Request) -> Iterator[Session]:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 # The web pages and the API share the server's draws (defined with the pages, the lower layer).
-RngDep = web_deps.RngDep
 server_rng = web_deps.server_rng
 SessionDep = Annotated[Session, Depends(get_session)]
 SessionFactoryDep = Annotated[SessionFactory, Depends(get_session_factory)]

@@ -53,7 +53,8 @@ class _WriterLock:
     sleeps and retries (p99 past a second with two processes and eight clients). Only the
     thread holding the in-process lock waits on the file, so one descriptor per process does.
     The in-process wait is bounded: past it, SQLite's own busy_timeout arbitrates as if the
-    lock were not there, so a transaction that is never closed cannot hang everyone.
+    lock were not there, so a transaction that is never closed cannot hang everyone. The wait
+    on the file is not; a process that dies lets go of it (the kernel drops its locks).
     """
 
     def __init__(self, lock_path: Path | None) -> None:
@@ -111,7 +112,8 @@ def _configure_sqlite(engine: Engine, lock_path: Path | None) -> None:
             connection.exec_driver_sql("BEGIN")
             return
         # IMMEDIATE takes the write lock up front: two writers never both read then fail to
-        # upgrade (SQLITE_BUSY mid-transaction); other processes queue on busy_timeout.
+        # upgrade (SQLITE_BUSY mid-transaction); writers of other processes queue on the lock
+        # file, and anything else (a CLI, a backup) on busy_timeout.
         if writer.acquire():
             connection.info["assay_writer"] = True
         try:
