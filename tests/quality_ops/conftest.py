@@ -1,11 +1,13 @@
-"""Quality-ops web fixtures: the workbench's own (tests/web/conftest.py), our routers mounted."""
+"""Quality-ops fixtures: a database session, and the workbench's web fixtures with our routers."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from assay.store import Session, make_engine, make_session_factory
 from tests.support.databases import SqliteTemplate
 from tests.web.conftest import (  # noqa: F401  (fixtures reused by name)
     WebEnv,
@@ -14,6 +16,15 @@ from tests.web.conftest import (  # noqa: F401  (fixtures reused by name)
     new_page,
     web_client,
 )
+
+
+@pytest.fixture
+def session(database_url: str) -> Iterator[Session]:
+    """A session on an empty, migrated database of each backend."""
+    engine = make_engine(database_url)
+    with make_session_factory(engine)() as session:
+        yield session
+    engine.dispose()
 
 
 def with_quality_routes(env: WebEnv) -> WebEnv:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from datetime import timedelta
 from itertools import combinations
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,7 +13,6 @@ from assay.services import quality_jobs
 from assay.services.pair_signals import detect_collusion
 from assay.services.quality_data import load_project_data
 from assay.services.quality_scoring import score_workers
-from assay.store import make_engine, make_session_factory
 from assay.store.base import utcnow
 from assay.store.models import Project, Task, Worker
 from assay.store.models.quality_ops import QualitySignal
@@ -29,14 +26,6 @@ from tests.support.factories import (
 
 LABELS = ["pos", "neu", "neg"]
 CONFUSED_WITH = {"pos": "neu", "neu": "neg", "neg": "pos"}
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    engine = make_engine(database_url)
-    with make_session_factory(engine)() as session:
-        yield session
-    engine.dispose()
 
 
 class Crowd:

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assay.services import quality_jobs
 from assay.services.delivered_results import RESCORE_KEY, SIGNAL_KIND, is_delivered
-from assay.store import make_engine, make_session_factory
 from assay.store.base import utcnow
 from assay.store.models import Result
 from assay.store.models.quality_ops import QualitySignal, TaskGate
 from tests.quality_ops.crowd import seed_crowd
 from tests.support.factories import make_response, make_result, make_task
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    engine = make_engine(database_url)
-    with make_session_factory(engine)() as session:
-        yield session
-    engine.dispose()
 
 
 def _snapshot(result: Result) -> tuple[object, ...]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -19,7 +18,6 @@ from assay.services import experiment_variants as variants
 from assay.services import experiments
 from assay.services.actor import Actor
 from assay.store import experiments as experiment_store
-from assay.store import make_engine, make_session_factory
 from assay.store.base import new_id, utcnow
 from assay.store.models import Assignment, GuidelineVersion, Organisation, Project, Task
 from tests.support.factories import (
@@ -41,14 +39,6 @@ VARIANT_TEMPLATE["questions"][0]["prompt"] = "How does the writer feel?"
 VARIANT_TEMPLATE["questions"][1].update(required=True, min_length=20)
 # What a variant stores and serves: the template in normal form, as projects store theirs.
 SERVED_VARIANT = parse_template(VARIANT_TEMPLATE).model_dump(mode="json", exclude_none=True)
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    engine = make_engine(database_url)
-    with make_session_factory(engine)() as session:
-        yield session
-    engine.dispose()
 
 
 def _lead(org_id: str) -> Actor:

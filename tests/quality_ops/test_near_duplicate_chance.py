@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from sqlalchemy.orm import Session
 
 from assay.services.pair_signals import detect_near_duplicates
 from assay.services.quality_data import load_project_data
-from assay.store import make_engine, make_session_factory
 from assay.store.models import Worker
 from tests.support.factories import (
     LABEL_TEMPLATE,
@@ -31,14 +28,6 @@ TEMPLATE: dict[str, Any] = {
 }
 SHAPES = ["pointed", "floppy", "short", "curly", "long", "narrow", "broad", "wavy", "dark", "pale"]
 FEATURES = ["ears", "muzzle", "coat", "tail", "eyes", "paws", "snout", "size"]
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    engine = make_engine(database_url)
-    with make_session_factory(engine)() as session:
-        yield session
-    engine.dispose()
 
 
 def _formulaic(rng: random.Random, label: str) -> str:

@@ -15,7 +15,6 @@ from assay.domain.enums import Role
 from assay.errors import PermissionDenied
 from assay.services import quality_dashboards
 from assay.services.actor import Actor
-from assay.store import make_engine, make_session_factory
 from assay.store.base import new_id, utcnow
 from assay.store.models import Assignment, GuidelineVersion
 from assay.store.models.quality_ops import QualitySignal
@@ -29,14 +28,6 @@ from tests.support.factories import (
     make_worker,
 )
 from tests.support.routers import app_with
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    engine = make_engine(database_url)
-    with make_session_factory(engine)() as session:
-        yield session
-    engine.dispose()
 
 
 def _signal(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -13,7 +11,6 @@ from assay.services import quality_jobs, quality_review
 from assay.services.accounts import create_account
 from assay.services.actor import Actor
 from assay.services.pooled_skills import update_pooled_skills
-from assay.store import make_engine, make_session_factory
 from assay.store.models import Organisation, Project, Worker
 from tests.support.factories import (
     make_organisation,
@@ -25,14 +22,6 @@ from tests.support.factories import (
 from tests.web.conftest import WebEnv, login
 
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    engine = make_engine(database_url)
-    with make_session_factory(engine)() as session:
-        yield session
-    engine.dispose()
 
 
 def _gold(session: Session, project: Project, worker: Worker, right: int, wrong: int) -> None:

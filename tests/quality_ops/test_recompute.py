@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assay.domain.enums import Role
 from assay.services import quality_jobs, quality_review
 from assay.services.actor import Actor
-from assay.store import make_engine, make_session_factory
 from assay.store.models import AuditEvent, Job, Response, Task, Worker
 from assay.store.models.quality_ops import QualityAction, QualitySignal, WorkerSkillEstimate
 from tests.quality_ops.crowd import seed_crowd
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    engine = make_engine(database_url)
-    with make_session_factory(engine)() as session:
-        yield session
-    engine.dispose()
 
 
 def _lead(org_id: str) -> Actor:

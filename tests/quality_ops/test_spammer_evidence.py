@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -11,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assay.services import quality_jobs
-from assay.store import make_engine, make_session_factory
 from assay.store.base import utcnow
 from assay.store.models import Project, Task, Worker
 from assay.store.models.quality_ops import QualityAction, QualitySignal
@@ -24,14 +22,6 @@ from tests.support.factories import (
 )
 
 LABELS = ["pos", "neu", "neg"]
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    engine = make_engine(database_url)
-    with make_session_factory(engine)() as session:
-        yield session
-    engine.dispose()
 
 
 class Answers:

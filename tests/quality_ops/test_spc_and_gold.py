@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,20 +19,11 @@ from assay.services import (
 )
 from assay.services.actor import Actor
 from assay.services.quality_data import load_project_data
-from assay.store import make_engine, make_session_factory
 from assay.store.base import utcnow
 from assay.store.models import Task, WebhookDelivery, Worker
 from assay.store.models.quality_ops import QualityAction, QualityAlarm
 from tests.quality_ops.crowd import seed_crowd
 from tests.support.factories import make_response, make_task, make_worker
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    engine = make_engine(database_url)
-    with make_session_factory(engine)() as session:
-        yield session
-    engine.dispose()
 
 
 def test_a_worker_whose_gold_accuracy_drops_raises_an_alarm_and_is_quarantined(
