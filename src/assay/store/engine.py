@@ -10,7 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy.dialects.postgresql import Insert as PostgresqlInsert
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session, sessionmaker
@@ -222,6 +226,11 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 def backend_name(session: Session) -> str:
     """``sqlite`` or ``postgresql``, for the few statements that differ."""
     return session.get_bind().dialect.name
+
+
+def upsert_into(dialect: str, table: Table) -> PostgresqlInsert | SqliteInsert:
+    """An INSERT into ``table`` that takes ``ON CONFLICT`` clauses, for the named backend."""
+    return postgresql_insert(table) if dialect == "postgresql" else sqlite_insert(table)
 
 
 def _snapshot_options(engine: Engine) -> dict[str, Any]:

@@ -5,11 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from assay.store.engine import backend_name
+from assay.store.engine import backend_name, upsert_into
 from assay.store.models import Assignment, Task
 from assay.store.models.quality_ops import Experiment, ExperimentMember, ExperimentVariant
 
@@ -120,9 +118,8 @@ def ensure_member(session: Session, experiment_id: str, worker_id: str, variant_
     Two leases of the same worker racing to place them are harmless: the primary key keeps
     the first row and both read it back.
     """
-    dialect_insert = postgresql_insert if backend_name(session) == "postgresql" else sqlite_insert
     table = cast("Table", ExperimentMember.__table__)
-    statement = dialect_insert(table).on_conflict_do_nothing(
+    statement = upsert_into(backend_name(session), table).on_conflict_do_nothing(
         index_elements=["experiment_id", "worker_id"]
     )
     row = {"experiment_id": experiment_id, "worker_id": worker_id, "variant_id": variant_id}

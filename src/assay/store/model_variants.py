@@ -5,11 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from assay.store.engine import backend_name
+from assay.store.engine import backend_name, upsert_into
 from assay.store.models.rlhf import ModelVariant
 
 if TYPE_CHECKING:
@@ -22,9 +20,8 @@ def ensure_variant(session: Session, row: dict[str, Any]) -> str:
     ``row`` holds the columns of a new :class:`ModelVariant`. Two jobs recording the same
     variant at once are harmless: the unique key keeps one and both read it back.
     """
-    dialect_insert = postgresql_insert if backend_name(session) == "postgresql" else sqlite_insert
     table = cast("Table", ModelVariant.__table__)
-    statement = dialect_insert(table).on_conflict_do_nothing(
+    statement = upsert_into(backend_name(session), table).on_conflict_do_nothing(
         index_elements=["project_id", "endpoint_id", "config_hash"]
     )
     session.connection().execute(statement, [row])

@@ -6,14 +6,12 @@ from functools import cache
 from typing import cast
 
 from sqlalchemy import Executable, Table, case, func, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assay.errors import Conflict
 from assay.store.base import utcnow
-from assay.store.engine import backend_name
+from assay.store.engine import backend_name, upsert_into
 from assay.store.models import Assignment, Response, Result, Review
 
 
@@ -72,9 +70,8 @@ _RESULT_FIELDS = (
 
 
 @cache
-def _result_upsert(postgres: bool) -> Executable:
-    dialect_insert = postgresql_insert if postgres else sqlite_insert
-    statement = dialect_insert(cast("Table", Result.__table__))
+def _result_upsert(dialect: str) -> Executable:
+    statement = upsert_into(dialect, cast("Table", Result.__table__))
     replaced = {name: statement.excluded[name] for name in (*_RESULT_FIELDS, "updated_at")}
     return statement.on_conflict_do_update(index_elements=["task_id"], set_=replaced)
 
@@ -93,7 +90,7 @@ def save_result(session: Session, result: Result) -> None:
     session.flush()  # the statement below goes to the connection, past the session
     row = {name: getattr(result, name) for name in _RESULT_FIELDS}
     row.update(task_id=result.task_id, created_at=utcnow(), updated_at=utcnow())
-    statement = _result_upsert(backend_name(session) == "postgresql")
+    statement = _result_upsert(backend_name(session))
     session.connection().execute(statement, row)
 
 
