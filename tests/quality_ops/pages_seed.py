@@ -47,8 +47,14 @@ def seed_quality_history(session: Session) -> Seeded:
     rng = random.Random(5)
     now = utcnow()
     everything = session.scalars(select(Response).where(Response.project_id == crowd.project.id))
-    for index, response in enumerate(sorted(everything, key=lambda r: (r.task_id, r.id))):
-        response.created_at = now - timedelta(days=13 - index % 14, hours=rng.randint(0, 20))
+    # A task's responses share a day (so each day has tasks to measure agreement on), and the
+    # hour keeps them inside it whatever the time of day the test runs at.
+    day_of: dict[str, int] = {}
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    for response in sorted(everything, key=lambda r: (r.task_id, r.id)):
+        day = day_of.setdefault(response.task_id, 13 - len(day_of) % 14)
+        hour = timedelta(hours=rng.randint(0, 20), minutes=rng.randint(0, 59))
+        response.created_at = min(midnight - timedelta(days=day) + hour, now)
         if response.gold_correct is not None:
             continue
         if response.worker_id != crowd.spammer.id and rng.random() < 0.3:
