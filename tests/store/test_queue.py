@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from assay.store import SessionFactory, make_engine, make_session_factory, queue
@@ -151,3 +152,52 @@ def test_the_claim_context_and_the_lease_are_read_in_one_go(factory: SessionFact
         assert found is not None and [r.id for r in found] == [lease.id, task.id, project.id]
         assert queue.lock_lease(session, org.id, lease.id, colleague.id) is None
         assert queue.lock_lease(session, other.org_id, lease.id, worker.id) is None
+
+
+def _assignment_rows_read(session: Session) -> int:
+    """Rows of ``assignments`` this transaction has read so far (PostgreSQL's own count)."""
+    read = session.execute(
+        text(
+            "SELECT coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0)"
+            " FROM pg_stat_xact_user_tables WHERE relname = 'assignments'"
+        )
+    )
+    return int(read.scalar_one())
+
+
+def test_a_claim_does_not_read_the_workers_whole_history(postgres_url: str) -> None:
+    # Fresh statistics say the worker has done next to nothing, as they do after an import;
+    # a planner trusting them would read every one of the worker's assignments per claim.
+    engine = make_engine(postgres_url)
+    with make_session_factory(engine)() as session:
+        org = make_organisation(session)
+        project = make_project(session, org, redundancy=2)
+        worker = make_worker(session, org)
+        now = utcnow()
+        done = [make_task(session, project, state="complete", open_slots=0) for _ in range(300)]
+        session.add_all(
+            Assignment(
+                id=new_id("asg"),
+                org_id=org.id,
+                project_id=project.id,
+                task_id=task.id,
+                worker_id=worker.id,
+                status="submitted",
+                expires_at=now,
+            )
+            for task in done
+        )
+        fresh = make_task(session, project)
+        session.commit()
+
+        before = _assignment_rows_read(session)
+        context = queue.load_claim_context(session, org.id, worker.id, project.id)
+        assert context is not None and not context.has_rework
+        claimed = queue.claim_task(
+            session, project_ids=[project.id], worker_id=worker.id, gold=False
+        )
+        assert claimed is not None and claimed.id == fresh.id
+        # The rework check reads the worker's open leases (none), the claim probes the
+        # (task, worker) index once per candidate: neither reads the 300 past leases.
+        assert _assignment_rows_read(session) - before <= 2
+    engine.dispose()

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import make_url
 
-from assay.store import begin_reading, make_engine, make_session_factory
+from assay.store import leading_reads, make_engine, make_session_factory
 from assay.store.models import Organisation
 from assay.store.organisations import insert_organisation
 from tests.support.databases import DatabaseTemplate
@@ -65,10 +65,10 @@ def test_a_reader_begun_as_one_takes_no_lock_and_the_next_transaction_writes(
     engine: Engine, sqlite_url: str
 ) -> None:
     with make_session_factory(engine)() as session:
-        begin_reading(session)
-        assert session.scalar(select(Organisation.id)) is None
-        assert not _held_elsewhere(sqlite_url)
-        session.rollback()
+        with leading_reads(session):
+            assert session.scalar(select(Organisation.id)) is None
+            assert not _held_elsewhere(sqlite_url)
+        assert not session.in_transaction()
         insert_organisation(session, "acme")
         assert _held_elsewhere(sqlite_url)
         session.commit()

@@ -12,7 +12,7 @@ from assay.config import Settings
 from assay.errors import Unauthenticated
 from assay.services.actor import Actor
 from assay.services.keys import authenticate
-from assay.store import Session, SessionFactory, begin_reading
+from assay.store import Session, SessionFactory, leading_reads
 from assay.web import deps as web_deps
 
 T = TypeVar("T")
@@ -51,12 +51,9 @@ def get_actor(
     """The authenticated caller; every /v1 route depends on this."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthenticated()
-    # Authentication only reads: it takes no write lock, and its transaction ends here so
-    # the handler starts clean.
-    begin_reading(session)
-    actor = authenticate(session, credentials.credentials)
-    session.rollback()
-    return actor
+    # Authentication only reads, so it must not take SQLite's write lock.
+    with leading_reads(session):
+        return authenticate(session, credentials.credentials)
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]

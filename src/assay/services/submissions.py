@@ -106,7 +106,7 @@ def submit_response(
     if project.kind == "qualification":
         evaluate_qualification(session, project, assignment.worker_id)
     elif completed:
-        _deliver_completed(session, project, task)
+        _deliver_completed(session, project, task, counted=response)
     session.commit()
     return Submission(response, replayed=False)
 
@@ -158,9 +158,19 @@ def _count_accepted(task: Task, now: datetime) -> bool:
     return True
 
 
-def _deliver_completed(session: Session, project: Project, task: Task) -> None:
-    """Aggregate a completed task's result and send it on (or hold it at the delivery gate)."""
-    responses = store.list_task_responses(session, task.id)
+def _deliver_completed(
+    session: Session, project: Project, task: Task, counted: Response | None = None
+) -> None:
+    """Aggregate a completed task's result and send it on (or hold it at the delivery gate).
+
+    ``counted`` is the response whose acceptance completed the task. The task's count tracks
+    its accepted responses, so at a count of one that response is all there is to aggregate
+    and nothing is read back.
+    """
+    if counted is not None and task.response_count == 1:
+        responses = [counted]
+    else:
+        responses = store.list_task_responses(session, task.id)
     result = aggregate_result(
         project_template(project), task.id, task.org_id, project.id, responses
     )

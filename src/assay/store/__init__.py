@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from assay.store.engine import (
     backend_name,
-    begin_reading,
     is_sqlite,
+    leading_reads,
     make_engine,
     make_session_factory,
 )
@@ -20,8 +20,8 @@ __all__ = [
     "Session",
     "SessionFactory",
     "backend_name",
-    "begin_reading",
     "is_sqlite",
+    "leading_reads",
     "make_engine",
     "make_session_factory",
 ]

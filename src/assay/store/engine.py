@@ -240,21 +240,29 @@ def _snapshot_options(engine: Engine) -> dict[str, Any]:
     return {SNAPSHOT: True}
 
 
-def begin_reading(session: Session) -> None:
-    """Open the session's transaction as a reader, unless one is open already.
+@contextmanager
+def leading_reads(session: Session) -> Iterator[None]:
+    """The reads a request makes before anything else (authenticating the caller).
 
-    For the request's first reads (authenticating the caller), which then neither queue
-    behind writers nor cost a transaction: on SQLite a plain BEGIN that takes no write lock;
-    on PostgreSQL autocommit, so each read is one round trip with no BEGIN and ROLLBACK
-    around it. End it (``rollback``) before writing: the next transaction is a normal one.
+    On SQLite they run in a plain BEGIN that takes no write lock, so they neither queue behind
+    writers nor hold the lock themselves, and that transaction ends when the block does: the
+    request's own transaction starts after, as a writer. On PostgreSQL they open the request's
+    own transaction, which goes on after the block: under READ COMMITTED each later statement
+    still sees the latest commits, and the request checks out (and pings) one pooled
+    connection, not two. Inside a transaction already open, they simply join it.
     """
     bind = session.get_bind()
     if session.in_transaction() or isinstance(bind, Connection):
+        yield
         return
-    reading = (
-        {SNAPSHOT: True} if bind.dialect.name == "sqlite" else {"isolation_level": "AUTOCOMMIT"}
-    )
-    session.connection(execution_options=reading)
+    if bind.dialect.name != "sqlite":
+        yield
+        return
+    session.connection(execution_options={SNAPSHOT: True})
+    try:
+        yield
+    finally:
+        session.rollback()
 
 
 @contextmanager

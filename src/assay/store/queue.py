@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from assay.store.engine import backend_name
 from assay.store.models import Assignment, GuidelineVersion, Project, Task, Worker
 from assay.store.models.quality_ops import Experiment, WorkerSkillEstimate
+from assay.store.models.work import ACTIVE
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def _context_statement(with_project: bool) -> Executable:
         .where(
             Assignment.org_id == _ORG,
             Assignment.worker_id == Worker.id,
-            Assignment.status == "active",
+            ACTIVE,
             Assignment.rework_reason.is_not(None),
         )
         .exists()
@@ -91,11 +92,16 @@ def load_claim_context(
 
 @cache
 def _claim_statement(gold: bool, postgres: bool) -> Executable:
-    already_given = (
-        select(Assignment.id)
-        .where(Assignment.task_id == Task.id, Assignment.worker_id == _WORKER)
-        .exists()
+    given = select(Assignment.id).where(
+        Assignment.task_id == Task.id, Assignment.worker_id == _WORKER
     )
+    if postgres:
+        # PostgreSQL may flatten this test into an anti-join that reads every assignment the
+        # worker ever had (it does while its statistics think the worker has few, as after a
+        # big import): linear in the worker's history. OFFSET 0 keeps it a probe of the
+        # (task, worker) index per candidate task, whatever the statistics say.
+        given = given.offset(0)
+    already_given = given.exists()
     wanted = [
         Task.project_id.in_(bindparam("project_ids", expanding=True)),
         Task.is_gold.is_(gold),

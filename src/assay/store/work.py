@@ -13,6 +13,7 @@ from assay.errors import Conflict
 from assay.store.base import utcnow
 from assay.store.engine import backend_name, upsert_into
 from assay.store.models import Assignment, Response, Result, Review
+from assay.store.models.work import ACTIVE
 
 
 def insert_assignment(session: Session, assignment: Assignment) -> None:
@@ -107,7 +108,7 @@ def list_rework(session: Session, org_id: str, worker_id: str) -> list[Assignmen
     query = select(Assignment).where(
         Assignment.org_id == org_id,
         Assignment.worker_id == worker_id,
-        Assignment.status == "active",
+        ACTIVE,
         Assignment.rework_reason.is_not(None),
     )
     return list(session.scalars(query.order_by(Assignment.leased_at)))

@@ -6,6 +6,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from assay.store.models import Assignment, Response
+from assay.store.models.work import ACTIVE
 
 
 def list_active_assignments(session: Session, org_id: str, worker_id: str) -> list[Assignment]:
@@ -13,7 +14,7 @@ def list_active_assignments(session: Session, org_id: str, worker_id: str) -> li
     query = select(Assignment).where(
         Assignment.org_id == org_id,
         Assignment.worker_id == worker_id,
-        Assignment.status == "active",
+        ACTIVE,
     )
     return list(session.scalars(query.order_by(Assignment.leased_at, Assignment.id)))
 

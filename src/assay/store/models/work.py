@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    literal_column,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from assay.store.base import Base, JSONValue, utcnow
@@ -21,7 +30,7 @@ class Assignment(Base):
     org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
     project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"))
     task_id: Mapped[str] = mapped_column(ForeignKey("tasks.id"))
-    worker_id: Mapped[str] = mapped_column(ForeignKey("workers.id"), index=True)
+    worker_id: Mapped[str] = mapped_column(ForeignKey("workers.id"))
     status: Mapped[str] = mapped_column(String(16), default="active")
     leased_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
@@ -42,6 +51,14 @@ class Assignment(Base):
 
 # Expired leases are found by this index, so reaping never scans.
 Index("ix_assignments_reap", Assignment.project_id, Assignment.status, Assignment.expires_at)
+# A worker's assignments are looked up among their open leases only (the workbench's list,
+# rework, the claim's rework check): a long-serving worker has thousands of others, which this
+# index leaves out. Whether they ever held a given task is the (task, worker) unique index's
+# to answer; with no index on the worker alone, no planner can read their whole history
+# for it. The status is written into queries, not bound: neither database uses a partial
+# index for a condition whose value it cannot see.
+ACTIVE = Assignment.status == literal_column("'active'")
+Index("ix_assignments_active", Assignment.worker_id, postgresql_where=ACTIVE, sqlite_where=ACTIVE)
 
 
 class Response(Base):
