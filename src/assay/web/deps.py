@@ -29,13 +29,13 @@ def get_db(request: Request) -> Iterator[Session]:
 DbDep = Annotated[Session, Depends(get_db)]
 
 
-def server_rng(request: Request) -> random.Random | None:
-    """The server's seeded generator (``ASSAY_RANDOM_SEED``), or None for fresh draws."""
-    rng: random.Random | None = request.app.state.rng
+def server_rng(request: Request) -> random.Random:
+    """The server's generator, seeded by ``ASSAY_RANDOM_SEED`` when it is set."""
+    rng: random.Random = request.app.state.rng
     return rng
 
 
-RngDep = Annotated[random.Random | None, Depends(server_rng)]
+RngDep = Annotated[random.Random, Depends(server_rng)]
 
 
 def optional_identity(request: Request, db: DbDep) -> WebIdentity | None:
