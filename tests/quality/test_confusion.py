@@ -33,10 +33,11 @@ def test_block_helpers_agree_with_plain_numpy(n_rows):
     np.testing.assert_allclose(shifted, matrix + np.array([1.0, -2.0, 0.5]))
 
 
-def test_posteriors_stay_exact_when_every_class_underflows():
-    # 300 sure workers split 150/150 between classes 0 and 1 on one task: shifted by each
-    # answer's best class, every class sits near exp(-690) or lower, below what exp keeps
-    n = 300
+@pytest.mark.parametrize(("n", "tiny"), [(50, 1e-40), (300, 1e-290)])
+def test_posteriors_stay_exact_when_every_class_underflows(n, tiny):
+    # n sure workers split half and half between classes 0 and 1 on one task: shifted by each
+    # answer's best class, every class sits near exp(-2.3 n) or lower. At 300 that is below
+    # what even double precision keeps; at 50 below what the single-precision exp keeps.
     codes = check_codes(np.zeros(n, int), np.arange(n), np.arange(n) % 2, 1, n, 3)
     confusion = np.full((3, 3), 0.01) + np.eye(3) * 0.97
     log_confusion = np.log(np.broadcast_to(confusion, (n, 3, 3)))
@@ -46,7 +47,7 @@ def test_posteriors_stay_exact_when_every_class_underflows():
     np.testing.assert_allclose(evidence, logsumexp(joint), rtol=1e-12)
     expected = np.exp(joint - logsumexp(joint))
     np.testing.assert_allclose(probas[0], expected, rtol=1e-9, atol=0)
-    assert probas[0, 0] == probas[0, 1] and 0 < probas[0, 2] < 1e-290
+    assert probas[0, 0] == probas[0, 1] and 0 < probas[0, 2] < tiny
 
 
 def test_row_order_does_not_change_the_fit():
