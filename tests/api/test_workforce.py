@@ -4,6 +4,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from assay.api.app import create_app
+from assay.config import Settings
 from tests.support.api import (
     SENTIMENT_TEMPLATE,
     Keys,
@@ -110,7 +112,14 @@ def test_locale_routing(client: TestClient, keys: Keys) -> None:
     assert client.post("/v1/work/next", json={}, headers=headers(worker)).status_code == 200
 
 
-def test_gold_is_injected_hidden_and_misses_are_explained(client: TestClient, keys: Keys) -> None:
+def test_gold_is_injected_hidden_and_misses_are_explained(settings: Settings, keys: Keys) -> None:
+    # Seeded: the first claim's draw is one of the 99 in 100 that serve gold, every run.
+    seeded = settings.model_copy(update={"random_seed": 0})
+    with TestClient(create_app(seeded)) as client:
+        _gold_is_injected_hidden_and_misses_are_explained(client, keys)
+
+
+def _gold_is_injected_hidden_and_misses_are_explained(client: TestClient, keys: Keys) -> None:
     project = post_ok(
         client,
         keys.requester,
