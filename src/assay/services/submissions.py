@@ -94,14 +94,11 @@ def submit_response(
     response = _new_response(
         served, project, task, assignment, normalised, stage, now, active_time_ms, telemetry
     )
-    assignment.status = AssignmentStatus.SUBMITTED.value
-    assignment.submitted_at = now
-    assignment.draft = None
-    assignment.rework_reason = None
     counted = project.kind != "qualification" and not task.is_gold and stage is None
-    completed = counted and _count_accepted(task, now)
-    # One flush writes the response, the closed lease and the task's new count together.
-    store.insert_response(session, response)
+    completed = counted and _completes(task)
+    store.record_submission(
+        session, response, assignment, task, counted=counted, completed=completed
+    )
     schedule_recompute(session, project)
     if project.kind == "qualification":
         evaluate_qualification(session, project, assignment.worker_id)
@@ -146,6 +143,11 @@ def count_accepted_response(session: Session, project: Project, task: Task, now:
     """One more accepted response; at the redundancy, the task completes and is delivered."""
     if _count_accepted(task, now):
         _deliver_completed(session, project, task)
+
+
+def _completes(task: Task) -> bool:
+    """Whether one more accepted response completes the task."""
+    return task.state == TaskState.OPEN and task.response_count + 1 >= task.redundancy
 
 
 def _count_accepted(task: Task, now: datetime) -> bool:

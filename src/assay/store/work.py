@@ -5,14 +5,16 @@ from __future__ import annotations
 from functools import cache
 from typing import cast
 
-from sqlalchemy import Executable, Table, case, func, select
+from sqlalchemy import Executable, Table, bindparam, case, func, insert, null, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
+from assay.domain.enums import AssignmentStatus, TaskState
 from assay.errors import Conflict
 from assay.store.base import utcnow
 from assay.store.engine import backend_name, upsert_into
-from assay.store.models import Assignment, Response, Result, Review
+from assay.store.models import Assignment, Response, Result, Review, Task
 from assay.store.models.work import ACTIVE
 
 
@@ -44,6 +46,82 @@ def insert_response(session: Session, response: Response) -> None:
     """Store a submitted response."""
     session.add(response)
     session.flush()
+
+
+@cache
+def _submission_statements() -> tuple[Executable, Executable, Executable]:
+    responses = cast("Table", Response.__table__)
+    leases = cast("Table", Assignment.__table__)
+    tasks = cast("Table", Task.__table__)
+    insert_response = insert(responses)
+    close_lease = (
+        update(leases)
+        .where(leases.c.id == bindparam("lease_id"))
+        .values(
+            status=bindparam("lease_status"),
+            submitted_at=bindparam("at"),
+            draft=null(),
+            rework_reason=null(),
+        )
+    )
+    count_response = (
+        update(tasks)
+        .where(tasks.c.id == bindparam("task_key"))
+        .values(
+            response_count=bindparam("count"),
+            state=bindparam("task_state"),
+            completed_at=bindparam("completed"),
+            updated_at=bindparam("at"),
+        )
+    )
+    return insert_response, close_lease, count_response
+
+
+def record_submission(
+    session: Session,
+    response: Response,
+    assignment: Assignment,
+    task: Task,
+    *,
+    counted: bool,
+    completed: bool,
+) -> None:
+    """Store a submitted response, close its lease and, when ``counted``, count it on the task.
+
+    The work of a flush in three prebuilt statements, at well under half its cost on the
+    hottest path there is. The lease and the task take their new values as stored ones (the
+    session will not write them again); ``response`` stays outside the session (a query that
+    reads it back gets the stored row). ``completed``: this response completed the task.
+    """
+    session.flush()  # whatever else is pending goes first
+    insert_response, close_lease, count_response = _submission_statements()
+    columns = Response.__table__.columns.keys()
+    row = {key: value for key, value in vars(response).items() if key in columns}
+    connection = session.connection()
+    connection.execute(insert_response, row)
+    at, status = response.created_at, AssignmentStatus.SUBMITTED.value
+    connection.execute(close_lease, {"lease_id": assignment.id, "lease_status": status, "at": at})
+    for name, value in (
+        ("status", status),
+        ("submitted_at", at),
+        ("draft", None),
+        ("rework_reason", None),
+    ):
+        set_committed_value(assignment, name, value)
+    if not counted:
+        return
+    count = task.response_count + 1
+    state = TaskState.COMPLETE.value if completed else task.state
+    done = at if completed else task.completed_at
+    values: dict[str, object] = {"task_key": task.id, "count": count, "at": at}
+    connection.execute(count_response, {**values, "task_state": state, "completed": done})
+    for key, stored in (
+        ("response_count", count),
+        ("state", state),
+        ("completed_at", done),
+        ("updated_at", at),
+    ):
+        set_committed_value(task, key, stored)
 
 
 def list_task_responses(session: Session, task_id: str) -> list[Response]:
