@@ -3,28 +3,53 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Executable, Table, bindparam, case, func, insert, null, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from assay.domain.enums import AssignmentStatus, TaskState
 from assay.errors import Conflict
-from assay.store.base import utcnow
+from assay.store.base import Base, utcnow
 from assay.store.engine import backend_name, upsert_into
 from assay.store.models import Assignment, Response, Result, Review, Task
 from assay.store.models.work import ACTIVE
 
 
 def insert_assignment(session: Session, assignment: Assignment) -> None:
-    """Store a new lease (the unique (task, worker) constraint is the last guard)."""
-    session.add(assignment)
+    """Store a new lease (the unique (task, worker) constraint is the last guard).
+
+    One prebuilt INSERT, not a flush (every claim makes one); ``assignment`` stays outside the
+    session, with its columns' defaults filled in.
+    """
+    session.flush()  # whatever else is pending goes first
+    row = _stored_row(assignment)
     try:
-        session.flush()
+        session.connection().execute(_insert_into(Assignment), row)
     except IntegrityError as exc:
         raise Conflict("This worker already holds an assignment for that task.") from exc
+
+
+@cache
+def _insert_into(model: type[Base]) -> Executable:
+    return insert(cast("Table", model.__table__))
+
+
+def _stored_row(instance: Base) -> dict[str, Any]:
+    """The row a new object is inserted as, its scalar column defaults set on it as a flush would.
+
+    Defaults computed by a function are left to the INSERT (the hot paths set those).
+    """
+    table = cast("Table", type(instance).__table__)
+    values = vars(instance)
+    for column in table.columns:
+        default = column.default
+        if column.key not in values and isinstance(default, ScalarElementColumnDefault):
+            setattr(instance, column.key, default.arg)
+    return {column.key: values[column.key] for column in table.columns if column.key in values}
 
 
 def get_assignment_for_worker(
@@ -49,11 +74,9 @@ def insert_response(session: Session, response: Response) -> None:
 
 
 @cache
-def _submission_statements() -> tuple[Executable, Executable, Executable]:
-    responses = cast("Table", Response.__table__)
+def _submission_statements() -> tuple[Executable, Executable]:
     leases = cast("Table", Assignment.__table__)
     tasks = cast("Table", Task.__table__)
-    insert_response = insert(responses)
     close_lease = (
         update(leases)
         .where(leases.c.id == bindparam("lease_id"))
@@ -74,7 +97,7 @@ def _submission_statements() -> tuple[Executable, Executable, Executable]:
             updated_at=bindparam("at"),
         )
     )
-    return insert_response, close_lease, count_response
+    return close_lease, count_response
 
 
 def record_submission(
@@ -94,11 +117,9 @@ def record_submission(
     reads it back gets the stored row). ``completed``: this response completed the task.
     """
     session.flush()  # whatever else is pending goes first
-    insert_response, close_lease, count_response = _submission_statements()
-    columns = Response.__table__.columns.keys()
-    row = {key: value for key, value in vars(response).items() if key in columns}
+    close_lease, count_response = _submission_statements()
     connection = session.connection()
-    connection.execute(insert_response, row)
+    connection.execute(_insert_into(Response), _stored_row(response))
     at, status = response.created_at, AssignmentStatus.SUBMITTED.value
     connection.execute(close_lease, {"lease_id": assignment.id, "lease_status": status, "at": at})
     for name, value in (
