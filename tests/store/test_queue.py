@@ -173,20 +173,9 @@ def test_a_claim_does_not_read_the_workers_whole_history(postgres_url: str) -> N
         org = make_organisation(session)
         project = make_project(session, org, redundancy=2)
         worker = make_worker(session, org)
-        now = utcnow()
-        done = [make_task(session, project, state="complete", open_slots=0) for _ in range(300)]
-        session.add_all(
-            Assignment(
-                id=new_id("asg"),
-                org_id=org.id,
-                project_id=project.id,
-                task_id=task.id,
-                worker_id=worker.id,
-                status="submitted",
-                expires_at=now,
-            )
-            for task in done
-        )
+        for _ in range(300):
+            done = make_task(session, project, state="complete", open_slots=0)
+            _lease(session, done, worker, status="submitted")
         fresh = make_task(session, project)
         session.commit()
 

@@ -122,13 +122,7 @@ def record_submission(
     connection.execute(_insert_into(Response), _stored_row(response))
     at, status = response.created_at, AssignmentStatus.SUBMITTED.value
     connection.execute(close_lease, {"lease_id": assignment.id, "lease_status": status, "at": at})
-    for name, value in (
-        ("status", status),
-        ("submitted_at", at),
-        ("draft", None),
-        ("rework_reason", None),
-    ):
-        set_committed_value(assignment, name, value)
+    _mark_stored(assignment, status=status, submitted_at=at, draft=None, rework_reason=None)
     if not counted:
         return
     count = task.response_count + 1
@@ -136,13 +130,13 @@ def record_submission(
     done = at if completed else task.completed_at
     values: dict[str, object] = {"task_key": task.id, "count": count, "at": at}
     connection.execute(count_response, {**values, "task_state": state, "completed": done})
-    for key, stored in (
-        ("response_count", count),
-        ("state", state),
-        ("completed_at", done),
-        ("updated_at", at),
-    ):
-        set_committed_value(task, key, stored)
+    _mark_stored(task, response_count=count, state=state, completed_at=done, updated_at=at)
+
+
+def _mark_stored(instance: Base, **values: object) -> None:
+    """Set values a statement already wrote, so the session does not write them again."""
+    for key, value in values.items():
+        set_committed_value(instance, key, value)
 
 
 def list_task_responses(session: Session, task_id: str) -> list[Response]:
