@@ -218,7 +218,7 @@ def decide_task(session: Session, context: GateContext, task: Task) -> TaskGate:
     if context.calibration is None:
         why = (
             f"confidence not calibrated yet: needs {MIN_GOLD_TASKS} gold tasks each answered by"
-            f" {context.project.redundancy} workers or more"
+            f" {context.project.redundancy} workers or more, and some gold answered right"
         )
         return _set(gate, "calibrating", [why])
     said = f"calibrated confidence {judged.confidence:.3f} vs target {target:.3f}"
