@@ -132,13 +132,15 @@ def _claim_statement(gold: bool, postgres: bool) -> Executable:
     )
     if postgres:
         candidate = candidate.with_for_update(skip_locked=True)
-    return (
+    take_slot = (
         update(Task)
         .where(Task.id == candidate.scalar_subquery(), Task.open_slots > 0)
         .values(open_slots=Task.open_slots - 1)
         .returning(Task)
-        .execution_options(synchronize_session=False, **fresh)
     )
+    # Read as a plain source of Task rows: an ORM-enabled UPDATE would first set up the bulk
+    # update machinery (synchronising the session, evaluating criteria) for one row.
+    return select(Task).from_statement(take_slot).execution_options(**fresh)
 
 
 def claim_task(
