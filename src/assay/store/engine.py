@@ -252,10 +252,8 @@ def leading_reads(session: Session) -> Iterator[None]:
     connection, not two. Inside a transaction already open, they simply join it.
     """
     bind = session.get_bind()
-    if session.in_transaction() or isinstance(bind, Connection):
-        yield
-        return
-    if bind.dialect.name != "sqlite":
+    joined = session.in_transaction() or isinstance(bind, Connection)
+    if joined or bind.dialect.name != "sqlite":
         yield
         return
     session.connection(execution_options={SNAPSHOT: True})
