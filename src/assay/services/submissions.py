@@ -152,12 +152,12 @@ def _completes(task: Task) -> bool:
 
 def _count_accepted(task: Task, now: datetime) -> bool:
     """Count one more accepted response; whether that completed the task."""
+    completed = _completes(task)
     task.response_count += 1
-    if task.state != TaskState.OPEN or task.response_count < task.redundancy:
-        return False
-    task.state = TaskState.COMPLETE.value
-    task.completed_at = now
-    return True
+    if completed:
+        task.state = TaskState.COMPLETE.value
+        task.completed_at = now
+    return completed
 
 
 def _deliver_completed(

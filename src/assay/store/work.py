@@ -128,8 +128,14 @@ def record_submission(
     count = task.response_count + 1
     state = TaskState.COMPLETE.value if completed else task.state
     done = at if completed else task.completed_at
-    values: dict[str, object] = {"task_key": task.id, "count": count, "at": at}
-    connection.execute(count_response, {**values, "task_state": state, "completed": done})
+    counted_row: dict[str, object] = {
+        "task_key": task.id,
+        "count": count,
+        "task_state": state,
+        "completed": done,
+        "at": at,
+    }
+    connection.execute(count_response, counted_row)
     _mark_stored(task, response_count=count, state=state, completed_at=done, updated_at=at)
 
 
