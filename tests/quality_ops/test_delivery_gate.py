@@ -90,6 +90,7 @@ def test_without_calibration_a_gated_task_waits_and_says_why(gated: TestClient, 
     gate = client.get(f"/v1/tasks/{task_id}/gate", headers=headers(keys.requester)).json()
     assert gate["status"] == "calibrating" and f"{MIN_GOLD_TASKS} gold tasks" in gate["reasons"][0]
     assert "some gold answered right" in gate["reasons"][0]  # the other way to stay uncalibrated
+    assert "answered by 1 worker or more" in gate["reasons"][0]
 
 
 def test_a_contested_task_is_held_explained_and_bought_from_an_expert(

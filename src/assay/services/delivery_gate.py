@@ -216,9 +216,11 @@ def decide_task(session: Session, context: GateContext, task: Task) -> TaskGate:
         return release(session, context.project, task, gate, ["no categorical answer to judge"])
     gate.raw_confidence, gate.confidence = judged.raw, judged.confidence
     if context.calibration is None:
+        answers = context.project.redundancy
+        workers = f"{answers} worker" if answers == 1 else f"{answers} workers"
         why = (
             f"confidence not calibrated yet: needs {MIN_GOLD_TASKS} gold tasks each answered by"
-            f" {context.project.redundancy} workers or more, and some gold answered right"
+            f" {workers} or more, and some gold answered right"
         )
         return _set(gate, "calibrating", [why])
     said = f"calibrated confidence {judged.confidence:.3f} vs target {target:.3f}"
