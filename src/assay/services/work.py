@@ -19,7 +19,7 @@ from assay.services.experiment_variants import (
     worker_gold_rate,
 )
 from assay.services.quality_data import skill_key
-from assay.store import Session, queue
+from assay.store import Session, leading_reads, queue
 from assay.store import experiments as experiment_store
 from assay.store import organisations as org_store
 from assay.store import projects as project_store
@@ -137,14 +137,18 @@ def claim_next(
 ) -> Lease:
     """Lease the best task the worker may do; commits. NoTaskAvailable when there is none.
 
-    Reads the worker, the project and its guidelines in one statement, claims and reads the
-    task in another, and stores the lease: three statements and one commit in the usual case.
+    Reads the worker, the project and its guidelines in one statement (on SQLite before the
+    write lock is taken, so other writers do not wait on it), claims and reads the task in
+    another, and stores the lease: three statements and one commit in the usual case.
     """
-    context = queue.load_claim_context(session, actor.org_id, actor.require_worker(), project_id)
-    if context is None or context.worker.status not in _TESTING_STATUSES:
-        raise PermissionDenied("This worker is paused or removed, so it cannot take tasks.")
+    with leading_reads(session):
+        worker_id = actor.require_worker()
+        context = queue.load_claim_context(session, actor.org_id, worker_id, project_id)
+        if context is None or context.worker.status not in _TESTING_STATUSES:
+            raise PermissionDenied("This worker is paused or removed, so it cannot take tasks.")
+        projects = _eligible_projects(session, actor, context, project_id)
+        experiments = _running_experiments(session, context, projects)
     worker = context.worker
-    projects = _eligible_projects(session, actor, context, project_id)
     now = now or utcnow()
     if context.has_rework:
         rework = _pending_rework(session, worker, projects, now)
@@ -153,7 +157,6 @@ def claim_next(
     rng = rng or random.Random()
     ids = [p.id for p in projects]
     queue.reap_expired_leases(session, project_ids=ids, now=now, every=REAP_EVERY)
-    experiments = _running_experiments(session, context, projects)
     for attempt in range(_CLAIM_ATTEMPTS):
         task = _pick_task(session, projects, worker.id, experiments, rng)
         if task is None:

@@ -242,14 +242,16 @@ def _snapshot_options(engine: Engine) -> dict[str, Any]:
 
 @contextmanager
 def leading_reads(session: Session) -> Iterator[None]:
-    """The reads a request makes before anything else (authenticating the caller).
+    """Reads a request makes before its first write (the caller's key, a claim's context).
 
     On SQLite they run in a plain BEGIN that takes no write lock, so they neither queue behind
     writers nor hold the lock themselves, and that transaction ends when the block does: the
-    request's own transaction starts after, as a writer. On PostgreSQL they open the request's
-    own transaction, which goes on after the block: under READ COMMITTED each later statement
-    still sees the latest commits, and the request checks out (and pings) one pooled
-    connection, not two. Inside a transaction already open, they simply join it.
+    request's own transaction starts after, as a writer, and holds the lock only for its
+    writes. What the block loaded stays loaded (it ends with a commit, which expires nothing
+    here) and may be a few milliseconds old by then, as under READ COMMITTED. On PostgreSQL
+    they open the request's own transaction, which goes on after the block: each later
+    statement still sees the latest commits, and the request checks out (and pings) one
+    pooled connection, not two. Inside a transaction already open, they simply join it.
     """
     bind = session.get_bind()
     joined = session.in_transaction() or isinstance(bind, Connection)
@@ -259,8 +261,10 @@ def leading_reads(session: Session) -> Iterator[None]:
     session.connection(execution_options={SNAPSHOT: True})
     try:
         yield
-    finally:
+    except BaseException:
         session.rollback()
+        raise
+    session.commit()
 
 
 @contextmanager
