@@ -93,3 +93,18 @@ def test_repeats_are_found_among_many_rows():
     encoded = encode_labels(repeated)
     assert encoded.n_duplicates == expected
     assert encoded.codes.label_idx.sum() == 2  # the two last rows (label 1) were kept
+
+
+@pytest.mark.parametrize("per_task", [2, 5, 40], ids=["short runs", "five", "long runs"])
+def test_repeats_in_task_order_keep_the_last_like_pandas(per_task: int):
+    # Exports come ordered by task: repeats are then looked for among each task's rows only
+    # (runs longer than a few rows go the general way); both must keep the same rows.
+    rng = np.random.default_rng(per_task)
+    tasks = np.repeat(np.arange(400), per_task)
+    workers = rng.integers(0, per_task + 2, tasks.size)  # few workers: many repeats
+    frame = pd.DataFrame({"task": tasks, "worker": workers, "label": np.arange(tasks.size) % 3})
+    kept = frame.drop_duplicates(["task", "worker"], keep="last")
+    encoded = encode_labels(frame)
+    assert encoded.n_duplicates == len(frame) - len(kept)
+    assert encoded.codes.label_idx.tolist() == kept["label"].tolist()
+    assert encoded.codes.task_idx.tolist() == kept["task"].tolist()
