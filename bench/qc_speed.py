@@ -10,8 +10,9 @@ moment the input DataFrame exists. Prints JSON lines and writes ``bench/results/
 
 The machine is shared: each line carries the 1-minute load average, and ``cpu_seconds``
 (process time) next to wall time, which is the fairer clock when others are busy. The
-Dawid-Skene runs to convergence are timed three times per tool (after the same warm-up) and
-report the fastest, with every time in ``all_seconds``; the long runs are timed once.
+Dawid-Skene runs to convergence are timed three times per tool (after the same warm-up), in
+two turns that alternate the tools, and report the fastest, with every time in
+``all_seconds``; the long runs are timed once.
 
 Data: categorical labels from a Dawid-Skene model with 4 classes, 5 labels per task and
 ``max(50, n / 1000)`` workers (per-class accuracy 0.35-0.85, structured errors); pairwise
@@ -221,6 +222,29 @@ def measure(spec: dict[str, Any], timeout: float = 3600) -> dict[str, Any]:
     return result
 
 
+def measure_in_turns(specs: list[dict[str, Any]], turns: int = 2) -> list[dict[str, Any]]:
+    """Measure ``specs`` round-robin ``turns`` times and keep each one's fastest.
+
+    The machine's speed drifts by a quarter within minutes; taking turns puts every tool
+    through the same slow and fast spells, so the ratio measures the tools, not the spell.
+    """
+    best: list[dict[str, Any]] = []
+    for turn in range(turns):
+        for index, spec in enumerate(specs):
+            result = measure({**spec, "with_memory": turn == 0 and spec.get("with_memory", True)})
+            if turn == 0:
+                best.append(result)
+                continue
+            kept = best[index]
+            if "seconds" not in result or "seconds" not in kept:
+                continue
+            times = [*kept.get("all_seconds", []), *result.get("all_seconds", [])]
+            if result["seconds"] < kept["seconds"]:
+                kept.update(seconds=result["seconds"], cpu_seconds=result["cpu_seconds"])
+            kept["all_seconds"] = times
+    return best
+
+
 # Every tool's numpy runs its BLAS on one thread: on a shared 2-core machine a threaded BLAS
 # call on a small matrix can stall for tens of milliseconds waiting for the busy core, which
 # would measure the neighbours rather than the method.
@@ -338,7 +362,8 @@ def main() -> None:
         print(json.dumps(worker(json.loads(args.worker))))
         return
     specs = [s for s in plan(args.quick) if args.only in (None, s["tool"])]
-    results = [measure(spec) for spec in specs]
+    results = measure_in_turns([s for s in specs if s.get("repeats")])
+    results += [measure(spec) for spec in specs if not spec.get("repeats")]
     summary = ratios(results)
     for name, entry in summary.items():
         print(json.dumps({"ratio": name, **entry}), flush=True)
