@@ -37,7 +37,7 @@ def test_block_helpers_agree_with_plain_numpy(n_rows):
 def test_posteriors_stay_exact_when_every_class_underflows(n, tiny):
     # n sure workers split half and half between classes 0 and 1 on one task: shifted by each
     # answer's best class, every class sits near exp(-2.3 n) or lower. At 300 that is below
-    # what exp keeps (redone exactly); at 50 it is deep but still in range.
+    # what even double precision keeps; at 50 below what the single-precision exp keeps.
     codes = check_codes(np.zeros(n, int), np.arange(n), np.arange(n) % 2, 1, n, 3)
     confusion = np.full((3, 3), 0.01) + np.eye(3) * 0.97
     log_confusion = np.log(np.broadcast_to(confusion, (n, 3, 3)))
